@@ -50,6 +50,12 @@ pub enum PatchError {
         /// The key set by the patch but not retained.
         key: String,
     },
+    /// A patch list names elements its `$setElementOrder` list lacks, or in another order.
+    #[error("the list at {path} does not follow its $setElementOrder directive")]
+    SetElementOrderMismatch {
+        /// The list, as a JSON pointer.
+        path: String,
+    },
     /// The document nests deeper than the engine allows; refused rather than risking the stack.
     #[error("document nests deeper than {limit} levels")]
     TooDeep {
@@ -65,6 +71,13 @@ pub enum PatchError {
     Conflict {
         /// The conflicting fields, as JSON pointers.
         paths: Vec<String>,
+    },
+    /// An edit changed a field that identifies the object (`apiVersion`, `kind`, name,
+    /// namespace); that would be another object, not an edit of this one.
+    #[error("an edit may not change {field}")]
+    IdentityChanged {
+        /// The field that differs.
+        field: &'static str,
     },
     /// Strategic merge patch was asked for on a type that only takes JSON merge patch.
     #[error("strategic merge patch is not supported for this type (custom resources take JSON merge patch)")]

@@ -14,3 +14,9 @@ pub mod schema;
 
 pub use error::PatchError;
 pub use schema::{Gvk, Meta, PatchFormat, Schema, TypeInfo};
+pub mod json;
+pub mod json_patch;
+pub mod merge_patch;
+pub mod pointer;
+pub mod strategic;
+pub mod merge3;

@@ -1,0 +1,424 @@
+//! The editor merge: `base` (the object as the user loaded it), `theirs` (the live object, changed
+//! by someone else meanwhile) and `mine` (the object as the user wants it) become one object that
+//! keeps both people's changes — or a list of the fields where they genuinely disagree.
+//!
+//! The rules, field by field, are those of Concord's edit protocol:
+//! - a field only one side changed takes that side's value; a field deleted on one side and
+//!   untouched on the other stays deleted (it must never come back);
+//! - the same change on both sides is no conflict;
+//! - different values, delete against modify, and divergent edits of an atomic list are
+//!   conflicts, reported by JSON pointer with the three values;
+//! - keyed lists (containers by `name`, ports by `port` and `protocol`, …) merge element by
+//!   element, addressed by key in conflict paths (`/spec/ports/port=80,protocol=TCP`); sets of
+//!   scalars (finalizers) combine additions and removals and never conflict.
+//!
+//! The result comes with the smallest patch that turns `theirs` into it, in the format the type
+//! takes (strategic merge patch, or JSON merge patch for custom resources), ready to send with
+//! `theirs`' `resourceVersion` as precondition.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::error::type_name;
+use crate::json::check_all;
+use crate::pointer::{push_key, push_selector};
+use crate::schema::{ListKind, Meta, PatchFormat, Schema, TypeInfo};
+use crate::strategic::order::scalar_id;
+use crate::{PatchError, merge_patch, strategic};
+
+/// Which side a conflict is resolved to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Side {
+    /// Keep the live object's value.
+    Theirs,
+    /// Take the user's value (an explicit overwrite of someone else's change).
+    Mine,
+}
+
+/// A field both sides changed differently. Absent values (`None`) mean the field does not exist
+/// on that side; they are left out of the JSON form.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Conflict {
+    /// The field, as a JSON pointer whose keyed-list elements are addressed by key.
+    pub path: String,
+    /// The value both started from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base: Option<Value>,
+    /// The live value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub theirs: Option<Value>,
+    /// The user's value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mine: Option<Value>,
+}
+
+/// Why there is nothing left to merge into.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum GoneReason {
+    /// The object was deleted.
+    Deleted,
+    /// An object of the same name exists, but it is another one (its `uid` differs).
+    Replaced,
+}
+
+/// The result of a merge.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Outcome {
+    /// Both sides' changes combine. `patch` turns `theirs` into `object`; it is `{}` when
+    /// `theirs` already is the result.
+    Merged {
+        /// The merged object.
+        object: Value,
+        /// The smallest patch from `theirs` to `object`.
+        patch: Value,
+    },
+    /// The sides disagree on these fields; nothing should be written.
+    Conflicts(Vec<Conflict>),
+    /// The object `base` came from no longer exists.
+    Gone(GoneReason),
+}
+
+/// A configured three-way merge: the type's metadata and any conflict resolutions the user chose.
+#[derive(Clone, Debug)]
+pub struct Merge3<'a> {
+    info: &'a TypeInfo<'a>,
+    resolutions: HashMap<String, Side>,
+}
+
+/// Merges `base`, `theirs` and `mine` with no resolutions; see [`Merge3::run`].
+pub fn merge3(base: &Value, theirs: &Value, mine: &Value, info: &TypeInfo<'_>) -> Result<Outcome, PatchError> {
+    Merge3::new(info).run(base, Some(theirs), mine)
+}
+
+impl<'a> Merge3<'a> {
+    /// A merge for objects of the given type.
+    pub fn new(info: &'a TypeInfo<'a>) -> Self {
+        Merge3 { info, resolutions: HashMap::new() }
+    }
+
+    /// Resolves the conflict at `path` (as reported in [`Conflict::path`]) to one side.
+    pub fn resolve(mut self, path: impl Into<String>, side: Side) -> Self {
+        self.resolutions.insert(path.into(), side);
+        self
+    }
+
+    /// Runs the merge. `theirs` is `None` when the object was deleted. `mine` must be the same
+    /// object as `base`: same `apiVersion`, `kind`, name and namespace.
+    pub fn run(&self, base: &Value, theirs: Option<&Value>, mine: &Value) -> Result<Outcome, PatchError> {
+        check_all(&[base, mine])?;
+        if let Some(theirs) = theirs {
+            check_all(&[theirs])?;
+        }
+        for (what, v) in [("base object", base), ("mine object", mine)] {
+            if !v.is_object() {
+                return Err(PatchError::NotAnObject { what, found: type_name(v) });
+            }
+        }
+        for (field, pointer) in IDENTITY {
+            if base.pointer(pointer) != mine.pointer(pointer) {
+                return Err(PatchError::IdentityChanged { field });
+            }
+        }
+        let Some(theirs) = theirs else { return Ok(Outcome::Gone(GoneReason::Deleted)) };
+        let uid = |v: &Value| v.pointer("/metadata/uid").cloned();
+        if let (Some(a), Some(b)) = (uid(base), uid(theirs))
+            && a != b
+        {
+            return Ok(Outcome::Gone(GoneReason::Replaced));
+        }
+
+        let mut merger = Merger { schema: self.info.schema, resolutions: &self.resolutions, conflicts: Vec::new() };
+        let merged = merger.value(Some(base), Some(theirs), Some(mine), &self.info.root, "")?;
+        if !merger.conflicts.is_empty() {
+            return Ok(Outcome::Conflicts(merger.conflicts));
+        }
+        let object = merged.unwrap_or_else(|| Value::Object(Map::new()));
+        let patch = match self.info.format {
+            PatchFormat::Strategic => strategic::create_two_way(theirs, &object, self.info)?,
+            PatchFormat::Merge => merge_patch::create(theirs, &object)?,
+        };
+        Ok(Outcome::Merged { object, patch })
+    }
+}
+
+/// The fields that say which object this is; an edit may not change them.
+const IDENTITY: [(&str, &str); 4] = [
+    ("apiVersion", "/apiVersion"),
+    ("kind", "/kind"),
+    ("metadata.name", "/metadata/name"),
+    ("metadata.namespace", "/metadata/namespace"),
+];
+
+struct Merger<'a> {
+    schema: &'a Schema,
+    resolutions: &'a HashMap<String, Side>,
+    conflicts: Vec<Conflict>,
+}
+
+/// A null field is an absent one: Kubernetes objects give `null` no other meaning.
+fn present(v: Option<&Value>) -> Option<&Value> {
+    v.filter(|v| !v.is_null())
+}
+
+impl Merger<'_> {
+    fn value(
+        &mut self,
+        base: Option<&Value>,
+        theirs: Option<&Value>,
+        mine: Option<&Value>,
+        meta: &Meta,
+        path: &str,
+    ) -> Result<Option<Value>, PatchError> {
+        let (base, theirs, mine) = (present(base), present(theirs), present(mine));
+        if theirs == mine || base == mine {
+            return Ok(theirs.cloned());
+        }
+        if base == theirs {
+            return Ok(mine.cloned());
+        }
+        match (theirs, mine) {
+            (Some(Value::Object(t)), Some(Value::Object(m))) => {
+                let b = base.and_then(Value::as_object);
+                self.map(b, t, m, meta, path).map(|m| Some(Value::Object(m)))
+            }
+            (Some(Value::Array(t)), Some(Value::Array(m))) => {
+                let b = base.and_then(Value::as_array).map(Vec::as_slice);
+                let items = self.schema.item(meta);
+                match meta.structural_list() {
+                    ListKind::Atomic => Ok(self.conflict(path, base, theirs, mine)),
+                    kind => self.list(b, t, m, &kind, items, path, (base, theirs, mine)),
+                }
+            }
+            _ => Ok(self.conflict(path, base, theirs, mine)),
+        }
+    }
+
+    fn map(
+        &mut self,
+        base: Option<&Map<String, Value>>,
+        theirs: &Map<String, Value>,
+        mine: &Map<String, Value>,
+        meta: &Meta,
+        path: &str,
+    ) -> Result<Map<String, Value>, PatchError> {
+        let mut result = Map::new();
+        let keys = theirs.keys().chain(mine.keys().filter(|k| present(theirs.get(*k)).is_none()));
+        for key in keys {
+            let field = self.schema.field(meta, key);
+            let merged = self.value(
+                base.and_then(|b| b.get(key)),
+                theirs.get(key),
+                mine.get(key),
+                field,
+                &push_key(path, key),
+            )?;
+            if let Some(v) = merged {
+                result.insert(key.clone(), v);
+            }
+        }
+        Ok(result)
+    }
+
+    /// Records a conflict unless the user resolved it, and yields the value to keep meanwhile.
+    fn conflict(&mut self, path: &str, base: Option<&Value>, theirs: Option<&Value>, mine: Option<&Value>) -> Option<Value> {
+        match self.resolutions.get(path) {
+            Some(Side::Mine) => mine.cloned(),
+            Some(Side::Theirs) => theirs.cloned(),
+            None => {
+                self.conflicts.push(Conflict {
+                    path: path.to_owned(),
+                    base: base.cloned(),
+                    theirs: theirs.cloned(),
+                    mine: mine.cloned(),
+                });
+                theirs.cloned()
+            }
+        }
+    }
+
+    /// Merges a keyed list or a set element by element, then orders the result.
+    #[allow(clippy::too_many_arguments)]
+    fn list(
+        &mut self,
+        base: Option<&[Value]>,
+        theirs: &[Value],
+        mine: &[Value],
+        kind: &ListKind<'_>,
+        items: &Meta,
+        path: &str,
+        whole: (Option<&Value>, Option<&Value>, Option<&Value>),
+    ) -> Result<Option<Value>, PatchError> {
+        let base = base.unwrap_or_default();
+        let (Some(b), Some(t), Some(m)) =
+            (Identified::new(base, kind, path)?, Identified::new(theirs, kind, path)?, Identified::new(mine, kind, path)?)
+        else {
+            // Duplicate identities: no element-wise merge is well defined, so the list is atomic.
+            return Ok(self.conflict(path, whole.0, whole.1, whole.2));
+        };
+        let Some(spine) = spine(&b, &t, &m) else {
+            // Both sides reordered the list differently.
+            return Ok(self.conflict(path, whole.0, whole.1, whole.2));
+        };
+
+        let mut merged: HashMap<&str, Value> = HashMap::new();
+        let all_ids = b.order.iter().chain(&t.order).chain(&m.order);
+        let mut visited = HashSet::new();
+        for id in all_ids {
+            if !visited.insert(id.as_str()) {
+                continue;
+            }
+            let (be, te, me) = (b.get(id), t.get(id), m.get(id));
+            let element_path = match kind {
+                ListKind::Keyed(keys) => {
+                    push_selector(path, keys, te.or(me).or(be).unwrap_or(&Value::Null))
+                }
+                _ => push_key(path, id),
+            };
+            if let Some(v) = self.value(be, te, me, items, &element_path)? {
+                merged.insert(id.as_str(), v);
+            }
+        }
+
+        // Additions are placed after the nearest element before them that `base` had.
+        let mut additions: HashMap<Option<String>, (Vec<String>, Vec<String>)> = HashMap::new();
+        for (side, is_theirs) in [(&t, true), (&m, false)] {
+            let mut anchor: Option<String> = None;
+            for id in &side.order {
+                if b.contains(id) {
+                    anchor = Some(id.clone());
+                } else {
+                    let entry = additions.entry(anchor.clone()).or_default();
+                    if is_theirs { &mut entry.0 } else { &mut entry.1 }.push(id.clone());
+                }
+            }
+        }
+        let mut order: Vec<String> = Vec::with_capacity(merged.len());
+        for anchor in std::iter::once(None).chain(spine.into_iter().map(Some)) {
+            let added = additions.remove(&anchor);
+            order.extend(anchor);
+            if let Some((ta, ma)) = added {
+                order.extend(interleave(&ta, &ma));
+            }
+        }
+        let mut result = Vec::with_capacity(merged.len());
+        for id in &order {
+            if let Some(v) = merged.remove(id.as_str()) {
+                result.push(v);
+            }
+        }
+        Ok(Some(Value::Array(result)))
+    }
+}
+
+/// Two sides' additions at one place, in an order that does not depend on which side is which:
+/// each side's own order is kept, and where they differ the smaller identity goes first.
+fn interleave(a: &[String], b: &[String]) -> Vec<String> {
+    let (mut i, mut j) = (0, 0);
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    while i < a.len() || j < b.len() {
+        match (a.get(i), b.get(j)) {
+            (Some(x), Some(y)) if x == y => {
+                out.push(x.clone());
+                i += 1;
+                j += 1;
+            }
+            (Some(x), Some(y)) if x < y => {
+                out.push(x.clone());
+                i += 1;
+            }
+            (Some(_), Some(y)) | (None, Some(y)) => {
+                out.push(y.clone());
+                j += 1;
+            }
+            (Some(x), None) => {
+                out.push(x.clone());
+                i += 1;
+            }
+            (None, None) => break,
+        }
+    }
+    out
+}
+
+/// A list's elements by identity.
+struct Identified<'v> {
+    order: Vec<String>,
+    by_id: HashMap<String, &'v Value>,
+}
+
+impl<'v> Identified<'v> {
+    /// Identifies every element; `None` if two elements share an identity.
+    fn new(list: &'v [Value], kind: &ListKind<'_>, path: &str) -> Result<Option<Self>, PatchError> {
+        let mut order = Vec::with_capacity(list.len());
+        let mut by_id = HashMap::with_capacity(list.len());
+        for (index, element) in list.iter().enumerate() {
+            let id = match kind {
+                ListKind::Keyed(keys) => key_id(element, keys).ok_or_else(|| PatchError::MissingMergeKey {
+                    path: path.to_owned(),
+                    index,
+                    key: keys.join(","),
+                })?,
+                _ => scalar_id(element),
+            };
+            if by_id.insert(id.clone(), element).is_some() {
+                return Ok(None);
+            }
+            order.push(id);
+        }
+        Ok(Some(Identified { order, by_id }))
+    }
+
+    fn get(&self, id: &str) -> Option<&'v Value> {
+        self.by_id.get(id).copied()
+    }
+
+    fn contains(&self, id: &str) -> bool {
+        self.by_id.contains_key(id)
+    }
+}
+
+/// The identity of a keyed element: its key values. Keys an element lacks count as null (a
+/// defaulted key such as a port's protocol may be missing from a user's edit), but at least one
+/// key must be present.
+fn key_id(element: &Value, keys: &[String]) -> Option<String> {
+    let object = element.as_object()?;
+    if !keys.iter().any(|k| object.contains_key(k)) {
+        return None;
+    }
+    let values: Vec<Value> = keys.iter().map(|k| object.get(k).cloned().unwrap_or(Value::Null)).collect();
+    Some(Value::Array(values).to_string())
+}
+
+/// The order of the elements `base` had: base's own, or that of the one side that reordered
+/// them. `None` when both sides reordered them differently.
+fn spine(base: &Identified<'_>, theirs: &Identified<'_>, mine: &Identified<'_>) -> Option<Vec<String>> {
+    let common = |side: &Identified<'_>, other: &Identified<'_>| -> Vec<String> {
+        side.order.iter().filter(|id| base.contains(id) && other.contains(id)).cloned().collect()
+    };
+    let reordered = |side: &Identified<'_>| common(side, side) != common(base, side);
+    let chosen = match (reordered(theirs), reordered(mine)) {
+        (false, false) => return Some(base.order.clone()),
+        (true, false) => theirs,
+        (false, true) => mine,
+        (true, true) if common(theirs, mine) == common(mine, theirs) => theirs,
+        (true, true) => return None,
+    };
+    // The chosen side's order, with the base elements it dropped put back after their base
+    // predecessor, so every base element has a place (an addition may follow it).
+    let mut spine: Vec<String> = chosen.order.iter().filter(|id| base.contains(id)).cloned().collect();
+    for (i, id) in base.order.iter().enumerate() {
+        if !chosen.contains(id) {
+            let at = base.order[..i]
+                .iter()
+                .rev()
+                .find_map(|prev| spine.iter().position(|s| s == prev))
+                .map_or(0, |p| p + 1);
+            spine.insert(at, id.clone());
+        }
+    }
+    Some(spine)
+}

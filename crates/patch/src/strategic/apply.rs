@@ -1,0 +1,307 @@
+//! Applying a strategic merge patch (apimachinery's `StrategicMergePatch`).
+
+use std::collections::{HashMap, HashSet};
+
+use serde_json::{Map, Value};
+
+use super::order::{Keyed, normalize, scalar_id};
+use super::{DELETE_FROM_PRIMITIVE_LIST, PATCH, RETAIN_KEYS, SET_ELEMENT_ORDER, require_strategic};
+use crate::error::type_name;
+use crate::json::check_all;
+use crate::pointer::{push_index, push_key};
+use crate::schema::{ListKind, Meta, Schema, Shape, TypeInfo};
+use crate::PatchError;
+
+/// Applies a strategic merge patch to an object. Both must be JSON objects; `null` in the patch
+/// deletes a field. Fails on an unknown directive, a list element without its merge key, or a
+/// value whose type contradicts the schema, and then returns no partial result.
+pub fn apply(original: &Value, patch: &Value, info: &TypeInfo<'_>) -> Result<Value, PatchError> {
+    require_strategic(info)?;
+    check_all(&[original, patch])?;
+    let Value::Object(patch) = patch else {
+        return Err(PatchError::NotAnObject { what: "patch", found: type_name(patch) });
+    };
+    let Value::Object(original) = original else {
+        return Err(PatchError::NotAnObject { what: "object", found: type_name(original) });
+    };
+    let merger = Merger { schema: info.schema };
+    merger.merge_map(original.clone(), patch, &info.root, "").map(Value::Object)
+}
+
+struct Merger<'a> {
+    schema: &'a Schema,
+}
+
+impl Merger<'_> {
+    fn merge_map(
+        &self,
+        mut original: Map<String, Value>,
+        patch: &Map<String, Value>,
+        meta: &Meta,
+        path: &str,
+    ) -> Result<Map<String, Value>, PatchError> {
+        if let Some(directive) = patch.get(PATCH) {
+            match directive.as_str() {
+                Some("replace") => {
+                    let rest: Map<String, Value> =
+                        patch.iter().filter(|(k, _)| *k != PATCH).map(|(k, v)| (k.clone(), v.clone())).collect();
+                    return self.merge_map(Map::new(), &rest, meta, path);
+                }
+                // apimachinery answers a deleted map with an empty one.
+                Some("delete") => return Ok(Map::new()),
+                Some("merge") => {}
+                _ => return Err(unknown_directive(path, PATCH, directive)),
+            }
+        }
+        for key in patch.keys() {
+            if key.starts_with('$')
+                && key != PATCH
+                && key != RETAIN_KEYS
+                && !key.starts_with(DELETE_FROM_PRIMITIVE_LIST)
+                && !key.starts_with(SET_ELEMENT_ORDER)
+            {
+                return Err(PatchError::UnknownDirective { path: path.to_owned(), directive: key.clone() });
+            }
+        }
+        if let Some(retain) = patch.get(RETAIN_KEYS) {
+            apply_retain_keys(&mut original, patch, retain, path)?;
+        }
+        for (key, values) in patch {
+            if let Some(field) = key.strip_prefix(DELETE_FROM_PRIMITIVE_LIST) {
+                let remove = as_list(values, &push_key(path, key))?;
+                match original.get_mut(field) {
+                    Some(Value::Array(items)) => items.retain(|item| !remove.contains(item)),
+                    Some(Value::Null) | None => {}
+                    Some(other) => return Err(wrong_type(&push_key(path, field), "list", other)),
+                }
+            }
+        }
+        for (key, value) in patch {
+            if key.starts_with('$') {
+                continue;
+            }
+            let field_meta = self.schema.field(meta, key);
+            let field_path = push_key(path, key);
+            if value.is_null() {
+                original.shift_remove(key);
+                continue;
+            }
+            let old = original.get_mut(key).map(std::mem::take);
+            let merged = self.merge_value(old, value, field_meta, &field_path)?;
+            original.insert(key.clone(), merged);
+        }
+        for (key, order) in patch {
+            if let Some(field) = key.strip_prefix(SET_ELEMENT_ORDER) {
+                let order = as_list(order, &push_key(path, key))?;
+                let field_meta = self.schema.field(meta, field);
+                let field_path = push_key(path, field);
+                if let Some(Value::Array(list)) = patch.get(field) {
+                    check_patch_follows_order(list, order, field_meta, &field_path)?;
+                }
+                if let Some(Value::Array(items)) = original.get_mut(field) {
+                    let items_now = std::mem::take(items);
+                    *items = reorder(items_now, order, field_meta, &field_path)?;
+                }
+            }
+        }
+        Ok(original)
+    }
+
+    /// Merges one patch value into the value it replaces (absent when the field is new).
+    fn merge_value(&self, old: Option<Value>, patch: &Value, meta: &Meta, path: &str) -> Result<Value, PatchError> {
+        check_shape(patch, meta, path)?;
+        match (old, patch) {
+            (Some(Value::Object(old)), Value::Object(p)) if !meta.replace => {
+                self.merge_map(old, p, meta, path).map(Value::Object)
+            }
+            (Some(Value::Array(old)), Value::Array(p)) => self.merge_list(old, p, meta, path).map(Value::Array),
+            // A new value, or one whose type changed: the patch value wins, with its directives
+            // processed and its nulls dropped, as if merged into nothing.
+            (_, Value::Object(p)) => self.merge_map(Map::new(), p, meta, path).map(Value::Object),
+            (_, Value::Array(p)) => self.merge_list(Vec::new(), p, meta, path).map(Value::Array),
+            (_, scalar) => Ok(scalar.clone()),
+        }
+    }
+
+    fn merge_list(&self, original: Vec<Value>, patch: &[Value], meta: &Meta, path: &str) -> Result<Vec<Value>, PatchError> {
+        let items = self.schema.item(meta);
+        match meta.strategic_list() {
+            ListKind::Atomic => patch
+                .iter()
+                .enumerate()
+                .map(|(i, v)| self.merge_value(None, v, items, &push_index(path, i)))
+                .collect(),
+            ListKind::Set => {
+                if let Some((i, element)) = patch.iter().enumerate().find(|(_, v)| v.is_object() || v.is_array()) {
+                    return Err(wrong_type(&push_index(path, i), "a scalar (the list has no merge key)", element));
+                }
+                let server: Vec<String> = original.iter().map(scalar_id).collect();
+                let order: Vec<String> = patch.iter().map(scalar_id).collect();
+                let mut seen = HashSet::new();
+                let merged: Vec<Keyed> = original
+                    .into_iter()
+                    .chain(patch.iter().cloned())
+                    .filter_map(|v| {
+                        let id = scalar_id(&v);
+                        seen.insert(id.clone()).then_some((id, v))
+                    })
+                    .collect();
+                Ok(normalize(merged, &order, &server))
+            }
+            ListKind::Keyed(keys) => self.merge_keyed_list(original, patch, &keys[0], items, path),
+        }
+    }
+
+    fn merge_keyed_list(
+        &self,
+        mut original: Vec<Value>,
+        patch: &[Value],
+        key: &str,
+        items: &Meta,
+        path: &str,
+    ) -> Result<Vec<Value>, PatchError> {
+        let mut regular = Vec::with_capacity(patch.len());
+        let mut replace = false;
+        for (i, element) in patch.iter().enumerate() {
+            let element_path = push_index(path, i);
+            let Value::Object(map) = element else {
+                return Err(wrong_type(&element_path, "object", element));
+            };
+            match map.get(PATCH) {
+                None => regular.push((i, map)),
+                Some(directive) => match directive.as_str() {
+                    Some("delete") => {
+                        let target = map.get(key).ok_or_else(|| missing_key(path, i, key))?;
+                        original.retain(|o| o.get(key) != Some(target));
+                    }
+                    Some("replace") => replace = true,
+                    _ => return Err(unknown_directive(&element_path, PATCH, directive)),
+                },
+            }
+        }
+        if replace {
+            return regular
+                .into_iter()
+                .map(|(i, m)| self.merge_map(Map::new(), m, items, &push_index(path, i)).map(Value::Object))
+                .collect();
+        }
+
+        let id_of = |element: &Value| element.get(key).map(scalar_id);
+        let server: Vec<String> = original.iter().map(|e| id_of(e).unwrap_or_default()).collect();
+        let mut position: HashMap<String, usize> = HashMap::with_capacity(original.len());
+        for (i, id) in server.iter().enumerate() {
+            if id_of(&original[i]).is_some() {
+                position.entry(id.clone()).or_insert(i);
+            }
+        }
+        let mut merged: Vec<Keyed> = original.into_iter().zip(server.iter().cloned()).map(|(v, id)| (id, v)).collect();
+        let mut order = Vec::with_capacity(regular.len());
+        for (i, element) in regular {
+            let id = element.get(key).map(scalar_id).ok_or_else(|| missing_key(path, i, key))?;
+            let element_path = push_index(path, i);
+            match position.get(&id) {
+                Some(&at) => {
+                    let old = match std::mem::take(&mut merged[at].1) {
+                        Value::Object(m) => m,
+                        _ => Map::new(),
+                    };
+                    merged[at].1 = Value::Object(self.merge_map(old, element, items, &element_path)?);
+                }
+                None => {
+                    position.insert(id.clone(), merged.len());
+                    merged.push((id.clone(), Value::Object(self.merge_map(Map::new(), element, items, &element_path)?)));
+                }
+            }
+            order.push(id);
+        }
+        Ok(normalize(merged, &order, &server))
+    }
+}
+
+/// `$retainKeys`: every field the patch sets must be listed, and fields not listed are cleared.
+fn apply_retain_keys(
+    original: &mut Map<String, Value>,
+    patch: &Map<String, Value>,
+    retain: &Value,
+    path: &str,
+) -> Result<(), PatchError> {
+    let retain_path = push_key(path, RETAIN_KEYS);
+    let keys = as_list(retain, &retain_path)?
+        .iter()
+        .map(|k| k.as_str().ok_or_else(|| wrong_type(&retain_path, "a list of field names", retain)))
+        .collect::<Result<HashSet<&str>, _>>()?;
+    if let Some(key) = patch.iter().find(|(k, v)| !k.starts_with('$') && !v.is_null() && !keys.contains(k.as_str())) {
+        return Err(PatchError::RetainKeysMismatch { path: path.to_owned(), key: key.0.clone() });
+    }
+    original.retain(|k, _| keys.contains(k.as_str()));
+    Ok(())
+}
+
+/// Reorders a merged list by a `$setElementOrder` list.
+fn reorder(items: Vec<Value>, order: &[Value], meta: &Meta, path: &str) -> Result<Vec<Value>, PatchError> {
+    let id = |v: &Value, i: usize| -> Result<String, PatchError> {
+        match (meta.strategic_list(), v) {
+            (ListKind::Keyed(keys), Value::Object(m)) => {
+                m.get(&keys[0]).map(scalar_id).ok_or_else(|| missing_key(path, i, &keys[0]))
+            }
+            (ListKind::Keyed(_), other) => Err(wrong_type(&push_index(path, i), "object", other)),
+            _ => Ok(scalar_id(v)),
+        }
+    };
+    let order_ids = order.iter().enumerate().map(|(i, v)| id(v, i)).collect::<Result<Vec<_>, _>>()?;
+    let server: Vec<String> = items.iter().enumerate().map(|(i, v)| id(v, i).unwrap_or_default()).collect();
+    let keyed: Vec<Keyed> = server.iter().cloned().zip(items).collect();
+    Ok(normalize(keyed, &order_ids, &server))
+}
+
+/// The elements a patch list names must appear in its `$setElementOrder` list, in the same
+/// relative order, or kube-apiserver refuses the patch.
+fn check_patch_follows_order(list: &[Value], order: &[Value], meta: &Meta, path: &str) -> Result<(), PatchError> {
+    let id = |v: &Value| match meta.strategic_list() {
+        ListKind::Keyed(keys) => v.get(&keys[0]).map(scalar_id),
+        _ => Some(scalar_id(v)),
+    };
+    let positions: HashMap<String, usize> =
+        order.iter().enumerate().filter_map(|(i, v)| id(v).map(|id| (id, i))).collect();
+    let mut last = None;
+    for element in list.iter().filter(|e| e.get(PATCH).is_none()) {
+        let at = id(element).and_then(|id| positions.get(&id).copied());
+        match (at, last) {
+            (None, _) => return Err(PatchError::SetElementOrderMismatch { path: path.to_owned() }),
+            (Some(at), Some(prev)) if at < prev => {
+                return Err(PatchError::SetElementOrderMismatch { path: path.to_owned() });
+            }
+            (Some(at), _) => last = Some(at),
+        }
+    }
+    Ok(())
+}
+
+/// Refuses a patch value whose JSON type contradicts the schema (kube-apiserver could not decode
+/// the result into the type).
+fn check_shape(value: &Value, meta: &Meta, path: &str) -> Result<(), PatchError> {
+    let expected = match (&meta.shape, value) {
+        (Shape::List(_), Value::Array(_)) | (Shape::Object(_) | Shape::Map(_), Value::Object(_)) => return Ok(()),
+        (Shape::Scalar, Value::Array(_) | Value::Object(_)) => "a scalar",
+        (Shape::List(_), _) => "list",
+        (Shape::Object(_) | Shape::Map(_), _) => "object",
+        _ => return Ok(()),
+    };
+    Err(wrong_type(path, expected, value))
+}
+
+fn as_list<'v>(value: &'v Value, path: &str) -> Result<&'v Vec<Value>, PatchError> {
+    value.as_array().ok_or_else(|| wrong_type(path, "list", value))
+}
+
+fn wrong_type(path: &str, expected: &'static str, found: &Value) -> PatchError {
+    PatchError::WrongType { path: path.to_owned(), expected, found: type_name(found) }
+}
+
+fn missing_key(path: &str, index: usize, key: &str) -> PatchError {
+    PatchError::MissingMergeKey { path: path.to_owned(), index, key: key.to_owned() }
+}
+
+fn unknown_directive(path: &str, key: &str, value: &Value) -> PatchError {
+    PatchError::UnknownDirective { path: path.to_owned(), directive: format!("{key}: {value}") }
+}

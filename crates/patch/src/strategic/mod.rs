@@ -1,0 +1,44 @@
+//! Kubernetes strategic merge patch, as kube-apiserver applies it and kubectl creates it.
+//!
+//! A strategic merge patch is a JSON merge patch that knows each list's merge strategy from the
+//! type's patch metadata (see [`crate::schema`]): lists with `x-kubernetes-patch-strategy: merge`
+//! merge element by element — maps by their `x-kubernetes-patch-merge-key`, scalars as a set —
+//! and every other list is replaced whole. Directives refine it:
+//!
+//! - `$patch: replace | delete | merge` in a map (or as a list element: `replace` replaces the
+//!   whole list, `{<key>: v, $patch: delete}` deletes one element);
+//! - `$retainKeys: [fields]`: clear every field of the map not listed;
+//! - `$deleteFromPrimitiveList/<field>: [values]`: remove values from a merged scalar list;
+//! - `$setElementOrder/<field>: [keys or values]`: the order of the merged list.
+//!
+//! Ordering follows apimachinery: after a merge, the elements the patch names come in the patch's
+//! (or `$setElementOrder`'s) order, and elements only the server had keep their relative order,
+//! interleaved by their position in the live list.
+
+mod apply;
+mod diff;
+pub(crate) mod order;
+
+pub use apply::apply;
+pub use diff::{create_three_way, create_two_way};
+
+use crate::schema::{PatchFormat, TypeInfo};
+use crate::PatchError;
+
+/// The directive key inside a map or list element.
+pub(crate) const PATCH: &str = "$patch";
+/// The directive listing the fields a map keeps.
+pub(crate) const RETAIN_KEYS: &str = "$retainKeys";
+/// Prefix of the parallel list of scalars to remove from a merged list.
+pub(crate) const DELETE_FROM_PRIMITIVE_LIST: &str = "$deleteFromPrimitiveList/";
+/// Prefix of the parallel list giving the order of a merged list.
+pub(crate) const SET_ELEMENT_ORDER: &str = "$setElementOrder/";
+
+/// Refuses types that only take JSON merge patch, as kube-apiserver refuses (415) a strategic
+/// merge patch for a custom resource.
+fn require_strategic(info: &TypeInfo<'_>) -> Result<(), PatchError> {
+    match info.format {
+        PatchFormat::Strategic => Ok(()),
+        PatchFormat::Merge => Err(PatchError::StrategicUnsupported),
+    }
+}

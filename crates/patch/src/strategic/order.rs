@@ -1,0 +1,86 @@
+//! The element order of merged lists, as apimachinery's `normalizeElementOrder` defines it.
+
+use std::collections::HashMap;
+
+use serde_json::Value;
+
+/// An element with its identity: the JSON text of its merge key's value, or of itself for a
+/// scalar. Identities make lookups O(1) on lists of thousands of elements.
+pub(crate) type Keyed = (String, Value);
+
+/// Puts a merged list in order: the elements named by `order` (a patch list or a
+/// `$setElementOrder` list, as identities) in that order, and the others — which only the server
+/// had — in their server order, each placed before the first named element that came after it on
+/// the server. New elements come after all server elements that precede them nowhere.
+pub(crate) fn normalize(merged: Vec<Keyed>, order: &[String], server: &[String]) -> Vec<Value> {
+    let order_index: HashMap<&str, usize> =
+        order.iter().enumerate().map(|(i, id)| (id.as_str(), i)).collect();
+    let server_index: HashMap<&str, usize> =
+        server.iter().enumerate().map(|(i, id)| (id.as_str(), i)).collect();
+    let (mut named, mut server_only): (Vec<Keyed>, Vec<Keyed>) =
+        merged.into_iter().partition(|(id, _)| order_index.contains_key(id.as_str()));
+    named.sort_by_key(|(id, _)| order_index[id.as_str()]);
+    server_only.sort_by_key(|(id, _)| server_index.get(id.as_str()).copied().unwrap_or(usize::MAX));
+
+    let mut result = Vec::with_capacity(named.len() + server_only.len());
+    let mut named = named.into_iter().peekable();
+    for (id, value) in server_only {
+        let position = server_index.get(id.as_str()).copied().unwrap_or(usize::MAX);
+        while let Some((next_id, _)) = named.peek() {
+            match server_index.get(next_id.as_str()) {
+                Some(&next) if next < position => {}
+                // The named element came later on the server, or is new: the server element
+                // goes first.
+                _ => break,
+            }
+            if let Some((_, v)) = named.next() {
+                result.push(v);
+            }
+        }
+        result.push(value);
+    }
+    result.extend(named.map(|(_, v)| v));
+    result
+}
+
+/// The identity of a scalar element.
+pub(crate) fn scalar_id(value: &Value) -> String {
+    value.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn ids(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| scalar_id(&json!(s))).collect()
+    }
+
+    fn keyed(list: &[&str]) -> Vec<Keyed> {
+        list.iter().map(|s| (scalar_id(&json!(s)), json!(s))).collect()
+    }
+
+    #[test]
+    fn patch_order_wins_and_server_only_items_keep_their_place() {
+        // From the "preserve order in strategic merge patch" design: patch [A, B, D] over live
+        // [B, C, A] gives [C, A, B, D].
+        let merged = keyed(&["B", "C", "A", "D"]);
+        let result = normalize(merged, &ids(&["A", "B", "D"]), &ids(&["B", "C", "A"]));
+        assert_eq!(result, vec![json!("C"), json!("A"), json!("B"), json!("D")]);
+    }
+
+    #[test]
+    fn new_items_follow_the_server_items() {
+        let merged = keyed(&["A", "B", "C"]);
+        let result = normalize(merged, &ids(&["C"]), &ids(&["A", "B"]));
+        assert_eq!(result, vec![json!("A"), json!("B"), json!("C")]);
+    }
+
+    #[test]
+    fn set_element_order_reorders_without_content_changes() {
+        let merged = keyed(&["B", "A"]);
+        let result = normalize(merged, &ids(&["A", "B"]), &ids(&["B", "A"]));
+        assert_eq!(result, vec![json!("A"), json!("B")]);
+    }
+}
