@@ -193,9 +193,10 @@ pub struct Schema {
 }
 
 impl Schema {
-    /// The crate's own metadata for the built-in kinds Concord's sandbox serves (core, apps,
-    /// batch, networking, rbac, coordination, events, apiextensions). Needs no document; a test
-    /// checks it against the upstream Kubernetes OpenAPI documents.
+    /// The crate's own metadata for the built-in kinds Concord's sandbox serves (core/v1,
+    /// apps/v1, batch/v1, autoscaling/v2, networking, discovery, policy, rbac, storage,
+    /// coordination, events and apiextensions, all v1). Needs no document; a test checks it
+    /// against the upstream Kubernetes OpenAPI documents.
     pub fn builtin() -> &'static Schema {
         static BUILTIN: OnceLock<Schema> = OnceLock::new();
         BUILTIN.get_or_init(builtin::schema)
@@ -205,6 +206,18 @@ impl Schema {
     /// (`components.schemas`), as kube-apiserver serves at `/openapi/v2` and `/openapi/v3/...`.
     pub fn from_openapi(document: &serde_json::Value) -> Result<Schema, OpenApiError> {
         openapi::read(document)
+    }
+
+    /// Reads patch metadata from a CustomResourceDefinition (`apiextensions.k8s.io/v1`): one type
+    /// per inline object of each version's `openAPIV3Schema` (honouring `x-kubernetes-list-type`
+    /// and `x-kubernetes-list-map-keys`), and each served version's kind mapped to its root type.
+    /// Root types are named as kube-apiserver publishes them (`example.com`, `v1`, `Widget` →
+    /// `com.example.v1.Widget`), nested ones `<parent>/<field>`. The root's `metadata` refers to
+    /// `io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta`, which this schema does not define:
+    /// combine it with the built-in schema (or the cluster's) using [`Schema::extend`] to
+    /// navigate into `metadata`.
+    pub fn from_crd(crd: &serde_json::Value) -> Result<Schema, OpenApiError> {
+        openapi::read_crd(crd)
     }
 
     /// Adds the types and kinds of `other`, replacing entries of the same name.
