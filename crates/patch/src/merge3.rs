@@ -283,11 +283,13 @@ impl Merger<'_> {
             }
         }
 
-        // Additions are placed after the nearest element before them that `base` had.
+        // An addition is placed before the element that followed it on its side and that `base`
+        // had, or at the end if none did: appended elements stay last, inserted ones stay in
+        // front of their neighbour, whatever the other side did to the order.
         let mut additions: HashMap<Option<String>, (Vec<String>, Vec<String>)> = HashMap::new();
         for (side, is_theirs) in [(&t, true), (&m, false)] {
             let mut anchor: Option<String> = None;
-            for id in &side.order {
+            for id in side.order.iter().rev() {
                 if b.contains(id) {
                     anchor = Some(id.clone());
                 } else {
@@ -296,14 +298,19 @@ impl Merger<'_> {
                 }
             }
         }
-        let mut order: Vec<String> = Vec::with_capacity(merged.len());
-        for anchor in std::iter::once(None).chain(spine.into_iter().map(Some)) {
-            let added = additions.remove(&anchor);
-            order.extend(anchor);
-            if let Some((ta, ma)) = added {
+        let mut placed = |anchor: Option<String>, order: &mut Vec<String>| {
+            if let Some((mut ta, mut ma)) = additions.remove(&anchor) {
+                ta.reverse();
+                ma.reverse();
                 order.extend(interleave(&ta, &ma));
             }
+        };
+        let mut order: Vec<String> = Vec::with_capacity(merged.len());
+        for id in spine {
+            placed(Some(id.clone()), &mut order);
+            order.push(id);
         }
+        placed(None, &mut order);
         let mut result = Vec::with_capacity(merged.len());
         for id in &order {
             if let Some(v) = merged.remove(id.as_str()) {
@@ -408,7 +415,7 @@ fn spine(base: &Identified<'_>, theirs: &Identified<'_>, mine: &Identified<'_>) 
         (true, true) => return None,
     };
     // The chosen side's order, with the base elements it dropped put back after their base
-    // predecessor, so every base element has a place (an addition may follow it).
+    // predecessor, so every base element has a place (an addition may precede it).
     let mut spine: Vec<String> = chosen.order.iter().filter(|id| base.contains(id)).cloned().collect();
     for (i, id) in base.order.iter().enumerate() {
         if !chosen.contains(id) {
