@@ -62,7 +62,13 @@ pub fn parse(patch: &Value) -> Result<Patch, PatchError> {
 
 use serde::Deserialize;
 
-fn diff(path: &mut PointerBuf, original: &Value, modified: &Value, options: CreateOptions, ops: &mut Vec<PatchOperation>) {
+fn diff(
+    path: &mut PointerBuf,
+    original: &Value,
+    modified: &Value,
+    options: CreateOptions,
+    ops: &mut Vec<PatchOperation>,
+) {
     if original == modified {
         return;
     }
@@ -91,7 +97,10 @@ fn diff(path: &mut PointerBuf, original: &Value, modified: &Value, options: Crea
             if options.test_preconditions {
                 ops.push(PatchOperation::Test(TestOperation { path: path.clone(), value: original.clone() }));
             }
-            ops.push(PatchOperation::Replace(ReplaceOperation { path: path.clone(), value: modified.clone() }));
+            ops.push(PatchOperation::Replace(ReplaceOperation {
+                path: path.clone(),
+                value: modified.clone(),
+            }));
         }
     }
 }

@@ -16,7 +16,7 @@ pub use error::PatchError;
 pub use schema::{Gvk, Meta, PatchFormat, Schema, TypeInfo};
 pub mod json;
 pub mod json_patch;
+pub mod merge3;
 pub mod merge_patch;
 pub mod pointer;
 pub mod strategic;
-pub mod merge3;

@@ -90,7 +90,12 @@ pub struct Merge3<'a> {
 }
 
 /// Merges `base`, `theirs` and `mine` with no resolutions; see [`Merge3::run`].
-pub fn merge3(base: &Value, theirs: &Value, mine: &Value, info: &TypeInfo<'_>) -> Result<Outcome, PatchError> {
+pub fn merge3(
+    base: &Value,
+    theirs: &Value,
+    mine: &Value,
+    info: &TypeInfo<'_>,
+) -> Result<Outcome, PatchError> {
     Merge3::new(info).run(base, Some(theirs), mine)
 }
 
@@ -131,7 +136,8 @@ impl<'a> Merge3<'a> {
             return Ok(Outcome::Gone(GoneReason::Replaced));
         }
 
-        let mut merger = Merger { schema: self.info.schema, resolutions: &self.resolutions, conflicts: Vec::new() };
+        let mut merger =
+            Merger { schema: self.info.schema, resolutions: &self.resolutions, conflicts: Vec::new() };
         let merged = merger.value(Some(base), Some(theirs), Some(mine), &self.info.root, "")?;
         if !merger.conflicts.is_empty() {
             return Ok(Outcome::Conflicts(merger.conflicts));
@@ -224,7 +230,13 @@ impl Merger<'_> {
     }
 
     /// Records a conflict unless the user resolved it, and yields the value to keep meanwhile.
-    fn conflict(&mut self, path: &str, base: Option<&Value>, theirs: Option<&Value>, mine: Option<&Value>) -> Option<Value> {
+    fn conflict(
+        &mut self,
+        path: &str,
+        base: Option<&Value>,
+        theirs: Option<&Value>,
+        mine: Option<&Value>,
+    ) -> Option<Value> {
         match self.resolutions.get(path) {
             Some(Side::Mine) => mine.cloned(),
             Some(Side::Theirs) => theirs.cloned(),
@@ -253,9 +265,11 @@ impl Merger<'_> {
         whole: (Option<&Value>, Option<&Value>, Option<&Value>),
     ) -> Result<Option<Value>, PatchError> {
         let base = base.unwrap_or_default();
-        let (Some(b), Some(t), Some(m)) =
-            (Identified::new(base, kind, path)?, Identified::new(theirs, kind, path)?, Identified::new(mine, kind, path)?)
-        else {
+        let (Some(b), Some(t), Some(m)) = (
+            Identified::new(base, kind, path)?,
+            Identified::new(theirs, kind, path)?,
+            Identified::new(mine, kind, path)?,
+        ) else {
             // Duplicate identities: no element-wise merge is well defined, so the list is atomic.
             return Ok(self.conflict(path, whole.0, whole.1, whole.2));
         };
@@ -273,9 +287,7 @@ impl Merger<'_> {
             }
             let (be, te, me) = (b.get(id), t.get(id), m.get(id));
             let element_path = match kind {
-                ListKind::Keyed(keys) => {
-                    push_selector(path, keys, te.or(me).or(be).unwrap_or(&Value::Null))
-                }
+                ListKind::Keyed(keys) => push_selector(path, keys, te.or(me).or(be).unwrap_or(&Value::Null)),
                 _ => push_key(path, id),
             };
             if let Some(v) = self.value(be, te, me, items, &element_path)? {
@@ -364,10 +376,8 @@ impl<'v> Identified<'v> {
         let mut by_id = HashMap::with_capacity(list.len());
         for (index, element) in list.iter().enumerate() {
             let id = match kind {
-                ListKind::Keyed(keys) => key_id(element, keys).ok_or_else(|| PatchError::MissingMergeKey {
-                    path: path.to_owned(),
-                    index,
-                    key: keys.join(","),
+                ListKind::Keyed(keys) => key_id(element, keys).ok_or_else(|| {
+                    PatchError::MissingMergeKey { path: path.to_owned(), index, key: keys.join(",") }
                 })?,
                 _ => scalar_id(element),
             };

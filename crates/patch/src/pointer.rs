@@ -28,10 +28,8 @@ pub fn push_index(pointer: &str, index: usize) -> String {
 /// Appends a keyed-list element selector (`k=v` or `k1=v1,k2=v2`) to a pointer. Keys an element
 /// lacks are left out of the selector.
 pub fn push_selector(pointer: &str, keys: &[String], element: &Value) -> String {
-    let parts: Vec<String> = keys
-        .iter()
-        .filter_map(|k| element.get(k).map(|v| format!("{k}={}", scalar_text(v))))
-        .collect();
+    let parts: Vec<String> =
+        keys.iter().filter_map(|k| element.get(k).map(|v| format!("{k}={}", scalar_text(v)))).collect();
     format!("{pointer}/{}", escape(&parts.join(",")))
 }
 
@@ -82,7 +80,10 @@ mod tests {
     fn escapes_round_trip() {
         assert_eq!(escape("a/b~c"), "a~1b~0c");
         assert_eq!(unescape("a~1b~0c"), "a/b~c");
-        assert_eq!(push_key("/metadata/annotations", "example.com/x"), "/metadata/annotations/example.com~1x");
+        assert_eq!(
+            push_key("/metadata/annotations", "example.com/x"),
+            "/metadata/annotations/example.com~1x"
+        );
     }
 
     #[test]

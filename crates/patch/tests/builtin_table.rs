@@ -46,10 +46,10 @@ fn upstream_dir() -> PathBuf {
 }
 
 fn load(path: PathBuf) -> Schema {
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|err| panic!("cannot read {}: {err}", path.display()));
-    let document: serde_json::Value = serde_json::from_str(&text)
-        .unwrap_or_else(|err| panic!("{} is not JSON: {err}", path.display()));
+    let text =
+        std::fs::read_to_string(&path).unwrap_or_else(|err| panic!("cannot read {}: {err}", path.display()));
+    let document: serde_json::Value =
+        serde_json::from_str(&text).unwrap_or_else(|err| panic!("{} is not JSON: {err}", path.display()));
     Schema::from_openapi(&document).unwrap_or_else(|err| panic!("{}: {err}", path.display()))
 }
 
@@ -77,9 +77,7 @@ fn v3_all() -> Schema {
 }
 
 fn is_covered(gvk: &Gvk) -> bool {
-    COVERED
-        .iter()
-        .any(|(g, v)| gvk.group == *g && gvk.version == *v)
+    COVERED.iter().any(|(g, v)| gvk.group == *g && gvk.version == *v)
 }
 
 fn gvk_name(gvk: &Gvk) -> String {
@@ -96,11 +94,7 @@ fn gvk_name(gvk: &Gvk) -> String {
 fn describe(meta: &Meta) -> String {
     let inner = |meta: &Meta| {
         let text = describe(meta);
-        if text.contains(' ') {
-            format!("({text})")
-        } else {
-            text
-        }
+        if text.contains(' ') { format!("({text})") } else { text }
     };
     let mut out = match &meta.shape {
         Shape::Unknown => "any".to_owned(),
@@ -186,26 +180,16 @@ fn compare(table: &Schema, upstream: &Schema) -> Vec<String> {
         match upstream.kinds.get(gvk) {
             Some(theirs) if theirs == root => {}
             Some(theirs) => {
-                problems.insert(format!(
-                    "kind {}: table root {root}, upstream {theirs}",
-                    gvk_name(gvk)
-                ));
+                problems.insert(format!("kind {}: table root {root}, upstream {theirs}", gvk_name(gvk)));
             }
             None => {
-                problems.insert(format!(
-                    "kind {}: in the table, not upstream",
-                    gvk_name(gvk)
-                ));
+                problems.insert(format!("kind {}: in the table, not upstream", gvk_name(gvk)));
             }
         }
     }
     for (gvk, root) in &upstream.kinds {
-        if is_covered(gvk) && !root.starts_with(ENVELOPE_PACKAGE) && !table.kinds.contains_key(gvk)
-        {
-            problems.insert(format!(
-                "kind {}: upstream ({root}), missing from the table",
-                gvk_name(gvk)
-            ));
+        if is_covered(gvk) && !root.starts_with(ENVELOPE_PACKAGE) && !table.kinds.contains_key(gvk) {
+            problems.insert(format!("kind {}: upstream ({root}), missing from the table", gvk_name(gvk)));
         }
     }
 
@@ -226,9 +210,7 @@ fn compare(table: &Schema, upstream: &Schema) -> Vec<String> {
                     ));
                 }
                 None => {
-                    problems.insert(format!(
-                        "field {type_name}.{field}: in the table, not upstream"
-                    ));
+                    problems.insert(format!("field {type_name}.{field}: in the table, not upstream"));
                 }
             }
         }
@@ -240,13 +222,7 @@ fn compare(table: &Schema, upstream: &Schema) -> Vec<String> {
     let mut queue: VecDeque<&str> = table
         .kinds
         .values()
-        .chain(
-            upstream
-                .kinds
-                .iter()
-                .filter(|(gvk, _)| is_covered(gvk))
-                .map(|(_, root)| root),
-        )
+        .chain(upstream.kinds.iter().filter(|(gvk, _)| is_covered(gvk)).map(|(_, root)| root))
         .map(String::as_str)
         .filter(|root| !root.starts_with(ENVELOPE_PACKAGE))
         .collect();
@@ -260,10 +236,7 @@ fn compare(table: &Schema, upstream: &Schema) -> Vec<String> {
             if !annotated(meta) && leads_on.is_none() {
                 continue;
             }
-            let listed = table
-                .types
-                .get(type_name)
-                .is_some_and(|t| t.fields.contains_key(field));
+            let listed = table.types.get(type_name).is_some_and(|t| t.fields.contains_key(field));
             if !listed {
                 problems.insert(format!(
                     "field {type_name}.{field}: upstream `{}`, missing from the table",
@@ -282,12 +255,7 @@ fn compare(table: &Schema, upstream: &Schema) -> Vec<String> {
     let mut reached: HashSet<&str> = table.kinds.values().map(String::as_str).collect();
     let mut queue: Vec<&str> = reached.iter().copied().collect();
     while let Some(type_name) = queue.pop() {
-        for meta in table
-            .types
-            .get(type_name)
-            .into_iter()
-            .flat_map(|t| t.fields.values())
-        {
+        for meta in table.types.get(type_name).into_iter().flat_map(|t| t.fields.values()) {
             if let Some(next) = objects(meta)
                 && reached.insert(next)
             {
@@ -297,9 +265,7 @@ fn compare(table: &Schema, upstream: &Schema) -> Vec<String> {
     }
     for type_name in table.types.keys() {
         if !reached.contains(type_name.as_str()) {
-            problems.insert(format!(
-                "type {type_name}: in the table, but no kind reaches it"
-            ));
+            problems.insert(format!("type {type_name}: in the table, but no kind reaches it"));
         }
     }
 
@@ -307,40 +273,26 @@ fn compare(table: &Schema, upstream: &Schema) -> Vec<String> {
 }
 
 fn report(what: &str, problems: &[String]) {
-    assert!(
-        problems.is_empty(),
-        "{what}: {} mismatches\n  {}",
-        problems.len(),
-        problems.join("\n  ")
-    );
+    assert!(problems.is_empty(), "{what}: {} mismatches\n  {}", problems.len(), problems.join("\n  "));
 }
 
 #[test]
 fn table_covers_exactly_the_listed_group_versions() {
     let table = Schema::builtin();
-    let listed: BTreeSet<(&str, &str)> = table
-        .kinds
-        .keys()
-        .map(|g| (g.group.as_str(), g.version.as_str()))
-        .collect();
+    let listed: BTreeSet<(&str, &str)> =
+        table.kinds.keys().map(|g| (g.group.as_str(), g.version.as_str())).collect();
     let covered: BTreeSet<(&str, &str)> = COVERED.iter().copied().collect();
     assert_eq!(listed, covered);
 }
 
 #[test]
 fn table_matches_upstream_v2() {
-    report(
-        "built-in table vs swagger.json",
-        &compare(Schema::builtin(), &v2()),
-    );
+    report("built-in table vs swagger.json", &compare(Schema::builtin(), &v2()));
 }
 
 #[test]
 fn table_matches_upstream_v3() {
-    report(
-        "built-in table vs v3 documents",
-        &compare(Schema::builtin(), &v3_all()),
-    );
+    report("built-in table vs v3 documents", &compare(Schema::builtin(), &v3_all()));
 }
 
 #[test]
@@ -349,17 +301,10 @@ fn v2_and_v3_documents_agree_on_covered_types() {
     let mut problems = Vec::new();
     for (group, version) in COVERED {
         let v3 = v3(group, version);
-        let gv = if group.is_empty() {
-            (*version).to_owned()
-        } else {
-            format!("{group}/{version}")
-        };
+        let gv = if group.is_empty() { (*version).to_owned() } else { format!("{group}/{version}") };
         for (gvk, root) in &v3.kinds {
             if v2.kinds.get(gvk) != Some(root) {
-                problems.push(format!(
-                    "{gv}: kind {} → {root} differs in v2",
-                    gvk_name(gvk)
-                ));
+                problems.push(format!("{gv}: kind {} → {root} differs in v2", gvk_name(gvk)));
             }
         }
         for (type_name, object) in &v3.types {
@@ -367,24 +312,16 @@ fn v2_and_v3_documents_agree_on_covered_types() {
                 problems.push(format!("{gv}: type {type_name} is not in v2"));
                 continue;
             };
-            let names: BTreeSet<&String> =
-                object.fields.keys().chain(theirs.fields.keys()).collect();
+            let names: BTreeSet<&String> = object.fields.keys().chain(theirs.fields.keys()).collect();
             for field in names {
                 let (a, b) = (object.fields.get(field), theirs.fields.get(field));
                 if a != b {
                     let show = |m: Option<&Meta>| m.map_or("absent".to_owned(), describe);
-                    problems.push(format!(
-                        "{gv}: {type_name}.{field}: v3 `{}`, v2 `{}`",
-                        show(a),
-                        show(b)
-                    ));
+                    problems.push(format!("{gv}: {type_name}.{field}: v3 `{}`, v2 `{}`", show(a), show(b)));
                 }
             }
         }
-        assert!(
-            !v3.types.is_empty(),
-            "{gv}: no types read from the v3 document"
-        );
+        assert!(!v3.types.is_empty(), "{gv}: no types read from the v3 document");
     }
     problems.sort();
     problems.dedup();
@@ -400,24 +337,12 @@ fn comparison_catches_omissions_and_errors() {
     let fields = &mut table.types.get_mut(pod_spec).unwrap().fields;
     fields.remove("volumes");
     fields.get_mut("containers").unwrap().merge_key = Some("image".into());
-    table.kinds.insert(
-        Gvk::from_api_version("v1", "Pod"),
-        "io.k8s.api.core.v1.PodSpec".into(),
-    );
+    table.kinds.insert(Gvk::from_api_version("v1", "Pod"), "io.k8s.api.core.v1.PodSpec".into());
     let problems = compare(&table, &upstream);
     let has = |text: &str| problems.iter().any(|p| p.contains(text));
-    assert!(
-        has("field io.k8s.api.core.v1.PodSpec.volumes: upstream"),
-        "{problems:#?}"
-    );
-    assert!(
-        has("field io.k8s.api.core.v1.PodSpec.containers: table"),
-        "{problems:#?}"
-    );
-    assert!(
-        has("kind v1/Pod: table root io.k8s.api.core.v1.PodSpec"),
-        "{problems:#?}"
-    );
+    assert!(has("field io.k8s.api.core.v1.PodSpec.volumes: upstream"), "{problems:#?}");
+    assert!(has("field io.k8s.api.core.v1.PodSpec.containers: table"), "{problems:#?}");
+    assert!(has("kind v1/Pod: table root io.k8s.api.core.v1.PodSpec"), "{problems:#?}");
 }
 
 /// The reader copes with everything kube-apiserver publishes, not only the covered groups.

@@ -78,7 +78,10 @@ fn an_element_deleted_on_one_side_and_untouched_on_the_other_stays_deleted() {
         "spec: {containers: [{name: app, env: [{name: A}]}]}",
         "spec: {containers: [{name: app, image: new, env: [{name: A}, {name: B}]}]}",
     ));
-    assert_eq!(result["spec"]["containers"], json!([{"name": "app", "env": [{"name": "A"}], "image": "new"}]));
+    assert_eq!(
+        result["spec"]["containers"],
+        json!([{"name": "app", "env": [{"name": "A"}], "image": "new"}])
+    );
 }
 
 #[test]
@@ -175,7 +178,10 @@ fn identity_changes_are_refused_and_vanished_objects_reported() {
     let base = doc("metadata: {uid: u1}");
     let mut renamed = base.clone();
     renamed["metadata"]["name"] = json!("q");
-    assert_eq!(merge3(&base, &base, &renamed, &info), Err(PatchError::IdentityChanged { field: "metadata.name" }));
+    assert_eq!(
+        merge3(&base, &base, &renamed, &info),
+        Err(PatchError::IdentityChanged { field: "metadata.name" })
+    );
     let mut replaced = base.clone();
     replaced["metadata"]["uid"] = json!("u2");
     assert_eq!(merge3(&base, &replaced, &base, &info), Ok(Outcome::Gone(GoneReason::Replaced)));
@@ -190,7 +196,9 @@ fn custom_resources_get_a_merge_patch() {
     theirs["spec"]["a"] = json!(2);
     let mut mine = base.clone();
     mine["spec"]["b"] = json!([1, 2]);
-    let Outcome::Merged { object, patch } = merge3(&base, &theirs, &mine, &info).unwrap() else { panic!("merge") };
+    let Outcome::Merged { object, patch } = merge3(&base, &theirs, &mine, &info).unwrap() else {
+        panic!("merge")
+    };
     assert_eq!(object["spec"], json!({"a": 2, "b": [1, 2]}));
     assert_eq!(patch, json!({"spec": {"b": [1, 2]}}));
 }

@@ -28,7 +28,8 @@ fn check(name: &str, case: &Value) -> Vec<String> {
     };
     let mine = &case["mine"];
     let info = schema.for_object(base);
-    let outcome = Merge3::new(&info).run(base, theirs, mine).unwrap_or_else(|e| panic!("{name}: merge3 failed: {e}"));
+    let outcome =
+        Merge3::new(&info).run(base, theirs, mine).unwrap_or_else(|e| panic!("{name}: merge3 failed: {e}"));
 
     let (label, live, reported) = match &outcome {
         Outcome::Merged { object, patch } => {
@@ -40,7 +41,9 @@ fn check(name: &str, case: &Value) -> Vec<String> {
             }
             .expect("merge patch applies");
             if &patched != object {
-                problems.push(format!("patch {patch} applied to theirs gives {patched}, not the merged {object}"));
+                problems.push(format!(
+                    "patch {patch} applied to theirs gives {patched}, not the merged {object}"
+                ));
             }
             (if object == theirs { "unchanged" } else { "merged" }, Some(object.clone()), Vec::new())
         }
@@ -79,7 +82,8 @@ fn check(name: &str, case: &Value) -> Vec<String> {
     for (pointer, elements) in expect["contains"].as_object().into_iter().flatten() {
         let actual = live.as_ref().and_then(|l| l.pointer(pointer)).and_then(Value::as_array);
         let expected = elements.as_array().expect("contains lists elements");
-        let same = actual.is_some_and(|a| a.len() == expected.len() && expected.iter().all(|e| a.contains(e)));
+        let same =
+            actual.is_some_and(|a| a.len() == expected.len() && expected.iter().all(|e| a.contains(e)));
         if !same {
             problems.push(format!("{pointer} is {actual:?}, expected exactly {expected:?} in any order"));
         }

@@ -19,11 +19,9 @@ fn apply_yaml(original: &str, patch: &str) -> Result<Value, PatchError> {
 
 #[test]
 fn maps_merge_and_null_deletes() {
-    let result = apply_yaml(
-        "metadata: {labels: {a: '1', b: '2'}, name: p}",
-        "metadata: {labels: {b: null, c: '3'}}",
-    )
-    .unwrap();
+    let result =
+        apply_yaml("metadata: {labels: {a: '1', b: '2'}, name: p}", "metadata: {labels: {b: null, c: '3'}}")
+            .unwrap();
     assert_eq!(result, json!({"metadata": {"labels": {"a": "1", "c": "3"}, "name": "p"}}));
 }
 
@@ -36,7 +34,9 @@ spec:
   - {name: sidecar, image: side:1}
 ";
     // Changing one container leaves the other alone; a new one is appended.
-    let result = apply_yaml(original, "spec: {containers: [{name: app, image: app:2}, {name: new, image: n:1}]}").unwrap();
+    let result =
+        apply_yaml(original, "spec: {containers: [{name: app, image: app:2}, {name: new, image: n:1}]}")
+            .unwrap();
     assert_eq!(
         result["spec"]["containers"],
         json!([
@@ -66,11 +66,9 @@ fn patch_replace_replaces_a_list_or_a_map() {
     .unwrap();
     assert_eq!(result["spec"]["containers"], json!([{"name": "c", "image": "z"}]));
 
-    let result = apply_yaml(
-        "metadata: {labels: {a: '1', b: '2'}}",
-        "metadata: {labels: {$patch: replace, c: '3'}}",
-    )
-    .unwrap();
+    let result =
+        apply_yaml("metadata: {labels: {a: '1', b: '2'}}", "metadata: {labels: {$patch: replace, c: '3'}}")
+            .unwrap();
     assert_eq!(result["metadata"]["labels"], json!({"c": "3"}));
 }
 
@@ -78,7 +76,8 @@ fn patch_replace_replaces_a_list_or_a_map() {
 fn patch_delete_empties_a_map_and_merge_is_the_default() {
     let result = apply_yaml("metadata: {labels: {a: '1'}}", "metadata: {labels: {$patch: delete}}").unwrap();
     assert_eq!(result["metadata"]["labels"], json!({}));
-    let result = apply_yaml("metadata: {labels: {a: '1'}}", "metadata: {labels: {$patch: merge, b: '2'}}").unwrap();
+    let result =
+        apply_yaml("metadata: {labels: {a: '1'}}", "metadata: {labels: {$patch: merge, b: '2'}}").unwrap();
     assert_eq!(result["metadata"]["labels"], json!({"a": "1", "b": "2"}));
 }
 
@@ -97,7 +96,8 @@ fn retain_keys_clears_unlisted_fields() {
     )
     .unwrap();
     assert_eq!(result["spec"]["volumes"], json!([{"name": "v", "hostPath": {"path": "/x"}}]));
-    let err = apply_yaml("spec: {strategy: {type: A}}", "spec: {strategy: {$retainKeys: [type], other: 1}}").unwrap_err();
+    let err = apply_yaml("spec: {strategy: {type: A}}", "spec: {strategy: {$retainKeys: [type], other: 1}}")
+        .unwrap_err();
     assert_eq!(err, PatchError::RetainKeysMismatch { path: "/spec/strategy".into(), key: "other".into() });
 }
 
@@ -144,15 +144,17 @@ spec:
 ",
     )
     .unwrap();
-    let names: Vec<&str> =
-        result["spec"]["containers"][0]["env"].as_array().unwrap().iter().map(|e| e["name"].as_str().unwrap()).collect();
+    let names: Vec<&str> = result["spec"]["containers"][0]["env"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["name"].as_str().unwrap())
+        .collect();
     assert_eq!(names, ["ENV5", "ENV1", "ENV2", "ENV4", "ENV6"]);
 
-    let result = apply_yaml(
-        "metadata: {finalizers: [b, a]}",
-        "metadata: {$setElementOrder/finalizers: [a, b]}",
-    )
-    .unwrap();
+    let result =
+        apply_yaml("metadata: {finalizers: [b, a]}", "metadata: {$setElementOrder/finalizers: [a, b]}")
+            .unwrap();
     assert_eq!(result["metadata"]["finalizers"], json!(["a", "b"]));
 
     let err = apply_yaml(
@@ -165,24 +167,41 @@ spec:
 
 #[test]
 fn directives_inside_new_values_are_processed() {
-    let result = apply_yaml("{}", "spec: {containers: [{name: a, image: x, env: [{name: E, $patch: delete}]}]}").unwrap();
+    let result =
+        apply_yaml("{}", "spec: {containers: [{name: a, image: x, env: [{name: E, $patch: delete}]}]}")
+            .unwrap();
     assert_eq!(result, json!({"spec": {"containers": [{"name": "a", "image": "x", "env": []}]}}));
 }
 
 #[test]
 fn bad_patches_get_typed_errors() {
     let original = "spec: {containers: [{name: a}]}";
-    assert!(matches!(apply_yaml(original, "spec: {containers: [{image: x}]}"), Err(PatchError::MissingMergeKey { .. })));
-    assert!(matches!(apply_yaml(original, "spec: {containers: [{name: a, $patch: explode}]}"), Err(PatchError::UnknownDirective { .. })));
-    assert!(matches!(apply_yaml(original, "spec: {$frobnicate: 1}"), Err(PatchError::UnknownDirective { .. })));
+    assert!(matches!(
+        apply_yaml(original, "spec: {containers: [{image: x}]}"),
+        Err(PatchError::MissingMergeKey { .. })
+    ));
+    assert!(matches!(
+        apply_yaml(original, "spec: {containers: [{name: a, $patch: explode}]}"),
+        Err(PatchError::UnknownDirective { .. })
+    ));
+    assert!(matches!(
+        apply_yaml(original, "spec: {$frobnicate: 1}"),
+        Err(PatchError::UnknownDirective { .. })
+    ));
     assert!(matches!(apply_yaml(original, "{$patch: sideways}"), Err(PatchError::UnknownDirective { .. })));
     assert_eq!(
         apply_yaml(original, "spec: {containers: oops}").unwrap_err(),
         PatchError::WrongType { path: "/spec/containers".into(), expected: "list", found: "string" }
     );
-    assert!(matches!(apply_yaml(original, "spec: {containers: [{name: a, image: [1]}]}"), Err(PatchError::WrongType { .. })));
+    assert!(matches!(
+        apply_yaml(original, "spec: {containers: [{name: a, image: [1]}]}"),
+        Err(PatchError::WrongType { .. })
+    ));
     assert!(matches!(apply_yaml(original, "[1]"), Err(PatchError::NotAnObject { .. })));
-    assert!(matches!(apply_yaml(original, "metadata: {$retainKeys: notalist}"), Err(PatchError::WrongType { .. })));
+    assert!(matches!(
+        apply_yaml(original, "metadata: {$retainKeys: notalist}"),
+        Err(PatchError::WrongType { .. })
+    ));
 }
 
 #[test]
@@ -252,7 +271,12 @@ fn three_way_patches_keep_others_fields_and_detect_conflicts() {
     let patch = create_three_way(&original, &modified, &current, &info, false).unwrap();
     let result = apply(&current, &patch, &info).unwrap();
     assert_eq!(result["metadata"]["labels"], json!({"b": "1", "c": "1"}));
-    let names: Vec<&str> = result["spec"]["containers"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
+    let names: Vec<&str> = result["spec"]["containers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
     assert_eq!(names, ["app", "injected"]);
     assert_eq!(result["spec"]["containers"][0]["image"], json!("app:2"));
 

@@ -32,10 +32,7 @@ pub(super) struct TableError {
 fn parse(text: &str) -> Result<Schema, TableError> {
     let mut parser = Parser::default();
     for (index, raw) in text.lines().enumerate() {
-        parser.line(raw).map_err(|problem| TableError {
-            line: index + 1,
-            problem,
-        })?;
+        parser.line(raw).map_err(|problem| TableError { line: index + 1, problem })?;
     }
     Ok(parser.schema)
 }
@@ -63,11 +60,7 @@ impl Parser {
         self.current = None;
         match (first, rest.as_slice()) {
             ("alias", [short, package]) => {
-                if self
-                    .aliases
-                    .insert((*short).to_owned(), (*package).to_owned())
-                    .is_some()
-                {
+                if self.aliases.insert((*short).to_owned(), (*package).to_owned()).is_some() {
                     return Err(format!("alias `{short}` is declared twice"));
                 }
                 Ok(())
@@ -78,24 +71,16 @@ impl Parser {
                     [] => false,
                     ["+list"] => true,
                     _ => {
-                        return Err(format!(
-                            "unexpected `{}` after the root type",
-                            flags.join(" ")
-                        ));
+                        return Err(format!("unexpected `{}` after the root type", flags.join(" ")));
                     }
                 };
                 if list {
                     let list_type = format!("{root}List");
-                    let items = Meta {
-                        shape: Shape::List(Box::new(Meta::object(root.clone()))),
-                        ..Meta::default()
-                    };
+                    let items =
+                        Meta { shape: Shape::List(Box::new(Meta::object(root.clone()))), ..Meta::default() };
                     let fields = HashMap::from([("items".to_owned(), items)]);
                     self.add_type(&list_type, ObjectType { fields })?;
-                    self.add_kind(
-                        Gvk::from_api_version(api_version, &format!("{kind}List")),
-                        list_type,
-                    )?;
+                    self.add_kind(Gvk::from_api_version(api_version, &format!("{kind}List")), list_type)?;
                 }
                 self.add_kind(Gvk::from_api_version(api_version, kind), root)
             }
@@ -110,17 +95,10 @@ impl Parser {
     }
 
     fn field(&mut self, name: &str, rest: &[&str]) -> Result<(), String> {
-        let type_name = self
-            .current
-            .clone()
-            .ok_or("a field outside a `type` block")?;
-        let (shape, annotations) = rest
-            .split_first()
-            .ok_or_else(|| format!("field `{name}` has no shape"))?;
-        let mut meta = Meta {
-            shape: self.shape(shape, &type_name)?,
-            ..Meta::default()
-        };
+        let type_name = self.current.clone().ok_or("a field outside a `type` block")?;
+        let (shape, annotations) =
+            rest.split_first().ok_or_else(|| format!("field `{name}` has no shape"))?;
+        let mut meta = Meta { shape: self.shape(shape, &type_name)?, ..Meta::default() };
         for annotation in annotations {
             annotate(&mut meta, annotation)?;
         }
@@ -154,9 +132,7 @@ impl Parser {
             _ if word.contains('.') => Ok(Shape::Object(self.qualified(word)?)),
             _ => {
                 // A bare name lives in the enclosing type's package.
-                let package = enclosing
-                    .rsplit_once('.')
-                    .map_or("", |(package, _)| package);
+                let package = enclosing.rsplit_once('.').map_or("", |(package, _)| package);
                 Ok(Shape::Object(format!("{package}.{word}")))
             }
         }
@@ -164,13 +140,9 @@ impl Parser {
 
     /// Expands `short.Name` to the full definition name.
     fn qualified(&self, word: &str) -> Result<String, String> {
-        let (short, name) = word
-            .split_once('.')
-            .ok_or_else(|| format!("`{word}` is not of the form alias.Name"))?;
-        let package = self
-            .aliases
-            .get(short)
-            .ok_or_else(|| format!("unknown alias `{short}`"))?;
+        let (short, name) =
+            word.split_once('.').ok_or_else(|| format!("`{word}` is not of the form alias.Name"))?;
+        let package = self.aliases.get(short).ok_or_else(|| format!("unknown alias `{short}`"))?;
         Ok(format!("{package}.{name}"))
     }
 
@@ -252,10 +224,7 @@ mod tests {
     fn table_entries_mean_what_they_say() {
         let schema = Schema::builtin();
         let deployment = schema.for_kind(&Gvk::from_api_version("apps/v1", "Deployment"));
-        assert_eq!(
-            deployment.root,
-            Meta::object("io.k8s.api.apps.v1.Deployment")
-        );
+        assert_eq!(deployment.root, Meta::object("io.k8s.api.apps.v1.Deployment"));
         let spec = schema.field(&deployment.root, "spec");
         assert!(schema.field(spec, "strategy").retain_keys);
         let pod_spec = schema.field(schema.field(spec, "template"), "spec");
@@ -280,28 +249,17 @@ mod tests {
         let items = schema.field(&pods.root, "items");
         assert_eq!(schema.item(items), &Meta::object("io.k8s.api.core.v1.Pod"));
 
-        let props = Meta::object(
-            "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps",
-        );
-        assert_eq!(
-            schema.field(schema.field(&props, "properties"), "anything"),
-            &props
-        );
+        let props = Meta::object("io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps");
+        assert_eq!(schema.field(schema.field(&props, "properties"), "anything"), &props);
     }
 
     #[test]
     fn mistakes_are_reported_with_their_line() {
         let cases = [
             ("type x.A", "unknown alias `x`"),
-            (
-                "alias a p\ntype a.A\n  f []B merge(k",
-                "malformed annotation",
-            ),
+            ("alias a p\ntype a.A\n  f []B merge(k", "malformed annotation"),
             ("alias a p\ntype a.A\n  f B bogus", "unknown annotation"),
-            (
-                "alias a p\ntype a.A\n  f []B atomic set",
-                "second list type",
-            ),
+            ("alias a p\ntype a.A\n  f []B atomic set", "second list type"),
             ("alias a p\ntype a.A\n  f B\n  f B", "listed twice"),
             ("alias a p\ntype a.A\ntype a.A", "declared twice"),
             ("  f B", "outside a `type` block"),
@@ -311,10 +269,7 @@ mod tests {
         ];
         for (text, expected) in cases {
             let err = parse(text).expect_err(text).to_string();
-            assert!(
-                err.contains(expected) && err.starts_with("line "),
-                "{text:?}: {err}"
-            );
+            assert!(err.contains(expected) && err.starts_with("line "), "{text:?}: {err}");
         }
     }
 }

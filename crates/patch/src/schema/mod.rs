@@ -125,9 +125,7 @@ impl Meta {
     /// `port` and `protocol`), otherwise the strategic-merge-patch annotations.
     pub fn structural_list(&self) -> ListKind<'_> {
         match self.list_type {
-            Some(ListType::Map) if !self.list_map_keys.is_empty() => {
-                ListKind::Keyed(&self.list_map_keys)
-            }
+            Some(ListType::Map) if !self.list_map_keys.is_empty() => ListKind::Keyed(&self.list_map_keys),
             Some(ListType::Set) => ListKind::Set,
             Some(ListType::Atomic) => ListKind::Atomic,
             _ => self.strategic_list(),
@@ -229,11 +227,9 @@ impl Schema {
     /// The metadata of a field of a value described by `parent`.
     pub fn field<'a>(&'a self, parent: &'a Meta, name: &str) -> &'a Meta {
         match &parent.shape {
-            Shape::Object(type_name) => self
-                .types
-                .get(type_name)
-                .and_then(|t| t.fields.get(name))
-                .unwrap_or(&UNKNOWN),
+            Shape::Object(type_name) => {
+                self.types.get(type_name).and_then(|t| t.fields.get(name)).unwrap_or(&UNKNOWN)
+            }
             Shape::Map(values) => values,
             _ => &UNKNOWN,
         }
@@ -254,8 +250,7 @@ impl Schema {
             Some(type_name) => Meta::object(type_name.clone()),
             None => Meta::UNKNOWN,
         };
-        let format =
-            if gvk.is_builtin_group() { PatchFormat::Strategic } else { PatchFormat::Merge };
+        let format = if gvk.is_builtin_group() { PatchFormat::Strategic } else { PatchFormat::Merge };
         TypeInfo { schema: self, root, format }
     }
 

@@ -45,9 +45,7 @@ const GROUP_VERSION_KIND: &str = "x-kubernetes-group-version-kind";
 pub enum OpenApiError {
     /// The value is not an OpenAPI document: it has neither a `swagger`/`openapi` version nor
     /// schemas, or its `definitions` (v2) / `components.schemas` (v3) is not an object.
-    #[error(
-        "not an OpenAPI document: expected `definitions` (v2) or `components.schemas` (v3) objects"
-    )]
+    #[error("not an OpenAPI document: expected `definitions` (v2) or `components.schemas` (v3) objects")]
     NotADocument,
     /// The value is not a usable `apiextensions.k8s.io/v1` CustomResourceDefinition.
     #[error("not a usable CustomResourceDefinition: {0}")]
@@ -99,9 +97,8 @@ type Result<T> = std::result::Result<T, OpenApiError>;
 
 /// Reads an OpenAPI v2 or v3 document. See [`Schema::from_openapi`].
 pub(super) fn read(document: &Value) -> Result<Schema> {
-    let schemas = document
-        .get("definitions")
-        .or_else(|| document.get("components").and_then(|c| c.get("schemas")));
+    let schemas =
+        document.get("definitions").or_else(|| document.get("components").and_then(|c| c.get("schemas")));
     let definitions = match schemas {
         Some(schemas) => schemas.as_object().ok_or(OpenApiError::NotADocument)?,
         // kube-apiserver serves some documents (`/openapi/v3/logs`, `.../openid/v1/jwks`) that
@@ -121,15 +118,11 @@ pub(super) fn read(document: &Value) -> Result<Schema> {
 /// Reads a CustomResourceDefinition. See [`Schema::from_crd`].
 pub(super) fn read_crd(crd: &Value) -> Result<Schema> {
     if crd.get("kind").and_then(Value::as_str) != Some("CustomResourceDefinition") {
-        return Err(OpenApiError::NotACrd(
-            "`kind` is not CustomResourceDefinition",
-        ));
+        return Err(OpenApiError::NotACrd("`kind` is not CustomResourceDefinition"));
     }
     let spec = crd.get("spec").ok_or(OpenApiError::NotACrd("no `spec`"))?;
-    let group = spec
-        .get("group")
-        .and_then(Value::as_str)
-        .ok_or(OpenApiError::NotACrd("no `spec.group` string"))?;
+    let group =
+        spec.get("group").and_then(Value::as_str).ok_or(OpenApiError::NotACrd("no `spec.group` string"))?;
     let kind = spec
         .get("names")
         .and_then(|n| n.get("kind"))
@@ -163,10 +156,7 @@ pub(super) fn read_crd(crd: &Value) -> Result<Schema> {
             // `type: object` with `x-kubernetes-preserve-unknown-fields` and no properties is a
             // legal (if lazy) CRD: everything is free-form except `metadata`.
             Shape::Unknown => {
-                reader
-                    .schema
-                    .types
-                    .insert(type_name.clone(), ObjectType::default());
+                reader.schema.types.insert(type_name.clone(), ObjectType::default());
             }
             Shape::Scalar | Shape::List(_) | Shape::Map(_) => {
                 return Err(OpenApiError::Malformed {
@@ -182,11 +172,7 @@ pub(super) fn read_crd(crd: &Value) -> Result<Schema> {
             }
         }
         if served {
-            let gvk = Gvk {
-                group: group.to_owned(),
-                version: name.to_owned(),
-                kind: kind.to_owned(),
-            };
+            let gvk = Gvk { group: group.to_owned(), version: name.to_owned(), kind: kind.to_owned() };
             reader.schema.kinds.insert(gvk, type_name);
         }
     }
@@ -215,11 +201,8 @@ struct Annotations<'v> {
 
 impl<'v> Annotations<'v> {
     fn read(node: &'v Map<String, Value>, at: &str) -> Result<Annotations<'v>> {
-        let bad = |annotation, problem| OpenApiError::BadAnnotation {
-            at: at.to_owned(),
-            annotation,
-            problem,
-        };
+        let bad =
+            |annotation, problem| OpenApiError::BadAnnotation { at: at.to_owned(), annotation, problem };
         let string = |annotation| match node.get(annotation) {
             None => Ok(None),
             Some(Value::String(s)) => Ok(Some(s.as_str())),
@@ -244,12 +227,7 @@ impl<'v> Annotations<'v> {
             ),
             Some(_) => return Err(bad(LIST_MAP_KEYS, "not a list of strings")),
         };
-        Ok(Annotations {
-            strategy,
-            merge_key,
-            list_type,
-            list_map_keys,
-        })
+        Ok(Annotations { strategy, merge_key, list_type, list_map_keys })
     }
 
     /// Fills what this node leaves unsaid from `other` (an `allOf` member): Kubernetes puts
@@ -290,11 +268,7 @@ struct Reader<'d> {
 
 impl<'d> Reader<'d> {
     fn new(definitions: Option<&'d Map<String, Value>>) -> Reader<'d> {
-        Reader {
-            definitions,
-            schema: Schema::default(),
-            aliases: HashMap::new(),
-        }
+        Reader { definitions, schema: Schema::default(), aliases: HashMap::new() }
     }
 
     /// Registers one named definition (if it is an object) and the kinds it serves.
@@ -313,17 +287,8 @@ impl<'d> Reader<'d> {
             problem: "malformed x-kubernetes-group-version-kind",
         };
         for gvk in gvks.as_array().ok_or_else(malformed)? {
-            let field = |f| {
-                gvk.get(f)
-                    .and_then(Value::as_str)
-                    .map(str::to_owned)
-                    .ok_or_else(malformed)
-            };
-            let gvk = Gvk {
-                group: field("group")?,
-                version: field("version")?,
-                kind: field("kind")?,
-            };
+            let field = |f| gvk.get(f).and_then(Value::as_str).map(str::to_owned).ok_or_else(malformed);
+            let gvk = Gvk { group: field("group")?, version: field("version")?, kind: field("kind")? };
             self.schema.kinds.insert(gvk, name.to_owned());
         }
         Ok(())
@@ -333,28 +298,18 @@ impl<'d> Reader<'d> {
     /// object type found there); `depth` counts nesting so far.
     fn meta(&mut self, schema: &Value, slot: &str, depth: usize) -> Result<Meta> {
         if depth > MAX_DEPTH {
-            return Err(OpenApiError::TooDeep {
-                at: slot.to_owned(),
-            });
+            return Err(OpenApiError::TooDeep { at: slot.to_owned() });
         }
         let Some(node) = as_schema(schema, slot)? else {
             return Ok(Meta::UNKNOWN);
         };
         let mut annotations = Annotations::read(node, slot)?;
-        for member in node
-            .get("allOf")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
+        for member in node.get("allOf").and_then(Value::as_array).into_iter().flatten() {
             if let Some(member) = member.as_object() {
                 annotations = annotations.or(Annotations::read(member, slot)?);
             }
         }
-        let mut meta = Meta {
-            shape: self.shape(node, slot, depth)?,
-            ..Meta::default()
-        };
+        let mut meta = Meta { shape: self.shape(node, slot, depth)?, ..Meta::default() };
         annotations.apply(&mut meta);
         Ok(meta)
     }
@@ -368,11 +323,7 @@ impl<'d> Reader<'d> {
             })?;
             return self.reference(reference, slot, depth);
         }
-        if node
-            .get("x-kubernetes-int-or-string")
-            .and_then(Value::as_bool)
-            == Some(true)
-        {
+        if node.get("x-kubernetes-int-or-string").and_then(Value::as_bool) == Some(true) {
             return Ok(Shape::Scalar);
         }
         if node.contains_key("properties") {
@@ -425,23 +376,14 @@ impl<'d> Reader<'d> {
                 for member in members {
                     let scalar = match as_schema(member, slot)? {
                         Some(member) => match member.get("$ref").and_then(Value::as_str) {
-                            Some(reference) => {
-                                self.reference(reference, slot, depth + 1)? == Shape::Scalar
-                            }
-                            None => member
-                                .get("type")
-                                .and_then(Value::as_str)
-                                .is_some_and(is_primitive),
+                            Some(reference) => self.reference(reference, slot, depth + 1)? == Shape::Scalar,
+                            None => member.get("type").and_then(Value::as_str).is_some_and(is_primitive),
                         },
                         None => false,
                     };
                     all_scalar &= scalar;
                 }
-                return Ok(if all_scalar {
-                    Shape::Scalar
-                } else {
-                    Shape::Unknown
-                });
+                return Ok(if all_scalar { Shape::Scalar } else { Shape::Unknown });
             }
         }
         Ok(Shape::Unknown)
@@ -449,21 +391,14 @@ impl<'d> Reader<'d> {
 
     /// Registers the object type `name` from a node with `properties`.
     fn object(&mut self, node: &Map<String, Value>, name: &str, depth: usize) -> Result<()> {
-        let properties = node
-            .get("properties")
-            .and_then(Value::as_object)
-            .ok_or_else(|| OpenApiError::Malformed {
-                at: name.to_owned(),
-                problem: "`properties` is not an object",
-            })?;
+        let properties = node.get("properties").and_then(Value::as_object).ok_or_else(|| {
+            OpenApiError::Malformed { at: name.to_owned(), problem: "`properties` is not an object" }
+        })?;
         // Reserve the name first, so that a second schema claiming it is caught even while this
         // one's fields are still being read.
         match self.schema.types.entry(name.to_owned()) {
             Entry::Occupied(_) => {
-                return Err(OpenApiError::DuplicateType {
-                    at: name.to_owned(),
-                    name: name.to_owned(),
-                });
+                return Err(OpenApiError::DuplicateType { at: name.to_owned(), name: name.to_owned() });
             }
             Entry::Vacant(entry) => {
                 entry.insert(ObjectType::default());
@@ -474,29 +409,22 @@ impl<'d> Reader<'d> {
             let slot = format!("{name}/{field}");
             fields.insert(field.clone(), self.meta(schema, &slot, depth + 1)?);
         }
-        self.schema
-            .types
-            .insert(name.to_owned(), ObjectType { fields });
+        self.schema.types.insert(name.to_owned(), ObjectType { fields });
         Ok(())
     }
 
     /// The shape a `$ref` stands for: the named object type, or the expansion of a non-object
     /// definition (a scalar alias such as Quantity, or something untyped such as RawExtension).
     fn reference(&mut self, reference: &str, at: &str, depth: usize) -> Result<Shape> {
-        let unresolved = || OpenApiError::UnresolvedRef {
-            at: at.to_owned(),
-            reference: reference.to_owned(),
-        };
+        let unresolved =
+            || OpenApiError::UnresolvedRef { at: at.to_owned(), reference: reference.to_owned() };
         let name = reference
             .strip_prefix("#/definitions/")
             .or_else(|| reference.strip_prefix("#/components/schemas/"))
             .ok_or_else(unresolved)?;
         // JSON pointer escapes; Kubernetes names never need them, but the syntax allows them.
         let name = name.replace("~1", "/").replace("~0", "~");
-        let definition = self
-            .definitions
-            .and_then(|d| d.get(&name))
-            .ok_or_else(unresolved)?;
+        let definition = self.definitions.and_then(|d| d.get(&name)).ok_or_else(unresolved)?;
         let Some(node) = as_schema(definition, &name)? else {
             return Ok(Shape::Unknown);
         };
@@ -523,10 +451,7 @@ fn as_schema<'v>(schema: &'v Value, at: &str) -> Result<Option<&'v Map<String, V
     match schema {
         Value::Object(node) => Ok(Some(node)),
         Value::Bool(_) => Ok(None),
-        _ => Err(OpenApiError::Malformed {
-            at: at.to_owned(),
-            problem: "a schema is not an object",
-        }),
+        _ => Err(OpenApiError::Malformed { at: at.to_owned(), problem: "a schema is not an object" }),
     }
 }
 
@@ -632,10 +557,7 @@ mod tests {
         let schema = read(&document(false)).unwrap();
         let gvk = Gvk::from_api_version("v1", "Pod");
         assert_eq!(schema.kinds.get(&gvk).map(String::as_str), Some("test.Pod"));
-        assert_eq!(
-            field(&schema, "test.Pod", "spec").shape,
-            Shape::Object("test.PodSpec".into())
-        );
+        assert_eq!(field(&schema, "test.Pod", "spec").shape, Shape::Object("test.PodSpec".into()));
         let containers = field(&schema, "test.PodSpec", "containers");
         assert_eq!(
             containers,
@@ -652,26 +574,11 @@ mod tests {
         assert!(strategy.retain_keys && !strategy.merge);
         assert_eq!(strategy.shape, Shape::Object("test.Strategy".into()));
         let finalizers = field(&schema, "test.Meta", "finalizers");
-        assert_eq!(
-            finalizers.shape,
-            list_of(Meta {
-                shape: Shape::Scalar,
-                ..Meta::default()
-            })
-        );
+        assert_eq!(finalizers.shape, list_of(Meta { shape: Shape::Scalar, ..Meta::default() }));
         assert_eq!(finalizers.list_type, Some(ListType::Set));
-        let scalar = Meta {
-            shape: Shape::Scalar,
-            ..Meta::default()
-        };
-        assert_eq!(
-            field(&schema, "test.Meta", "labels").shape,
-            Shape::Map(Box::new(scalar.clone()))
-        );
-        assert_eq!(
-            field(&schema, "test.PodSpec", "overhead").shape,
-            Shape::Map(Box::new(scalar))
-        );
+        let scalar = Meta { shape: Shape::Scalar, ..Meta::default() };
+        assert_eq!(field(&schema, "test.Meta", "labels").shape, Shape::Map(Box::new(scalar.clone())));
+        assert_eq!(field(&schema, "test.PodSpec", "overhead").shape, Shape::Map(Box::new(scalar)));
         assert_eq!(field(&schema, "test.Container", "cpu").shape, Shape::Scalar);
         assert_eq!(field(&schema, "test.PodSpec", "port").shape, Shape::Scalar);
         assert_eq!(field(&schema, "test.Meta", "raw").shape, Shape::Unknown);
@@ -682,10 +589,7 @@ mod tests {
 
     #[test]
     fn v3_allof_refs_read_like_v2() {
-        assert_eq!(
-            read(&document(true)).unwrap(),
-            read(&document(false)).unwrap()
-        );
+        assert_eq!(read(&document(true)).unwrap(), read(&document(false)).unwrap());
     }
 
     #[test]
@@ -726,24 +630,12 @@ mod tests {
         }});
         let schema = read(&doc).unwrap();
         let spec = field(&schema, "com.example.v1.Widget", "spec");
-        assert_eq!(
-            spec.shape,
-            Shape::Object("com.example.v1.Widget/spec".into())
-        );
+        assert_eq!(spec.shape, Shape::Object("com.example.v1.Widget/spec".into()));
         let ports = field(&schema, "com.example.v1.Widget/spec", "ports");
-        assert_eq!(
-            ports.shape,
-            list_of(Meta::object("com.example.v1.Widget/spec/ports"))
-        );
+        assert_eq!(ports.shape, list_of(Meta::object("com.example.v1.Widget/spec/ports")));
         assert_eq!(ports.list_map_keys, ["port", "protocol"]);
-        assert_eq!(
-            field(&schema, "com.example.v1.Widget/spec/ports", "port").shape,
-            Shape::Scalar
-        );
-        assert_eq!(
-            field(&schema, "com.example.v1.Widget/spec", "any").shape,
-            Shape::Unknown
-        );
+        assert_eq!(field(&schema, "com.example.v1.Widget/spec/ports", "port").shape, Shape::Scalar);
+        assert_eq!(field(&schema, "com.example.v1.Widget/spec", "any").shape, Shape::Unknown);
     }
 
     #[test]
@@ -770,15 +662,9 @@ mod tests {
             "Loop2": {"$ref": "#/definitions/Loop"},
         }});
         let schema = read(&doc).unwrap();
-        assert_eq!(
-            field(&schema, "Props", "properties").shape,
-            Shape::Map(Box::new(Meta::object("Props")))
-        );
+        assert_eq!(field(&schema, "Props", "properties").shape, Shape::Map(Box::new(Meta::object("Props"))));
         // Loop = [Loop2] = [Loop], cut where it closes.
-        assert_eq!(
-            field(&schema, "Props", "items").shape,
-            list_of(Meta::UNKNOWN)
-        );
+        assert_eq!(field(&schema, "Props", "items").shape, list_of(Meta::UNKNOWN));
     }
 
     #[test]
@@ -795,10 +681,7 @@ mod tests {
     #[test]
     fn malformed_documents_are_typed_errors() {
         assert_eq!(read(&json!([1, 2])), Err(OpenApiError::NotADocument));
-        assert_eq!(
-            read(&json!({"definitions": 3})),
-            Err(OpenApiError::NotADocument)
-        );
+        assert_eq!(read(&json!({"definitions": 3})), Err(OpenApiError::NotADocument));
         let cases = [
             json!({"definitions": {"A": 7}}),
             json!({"definitions": {"A": {"properties": []}}}),
@@ -819,14 +702,9 @@ mod tests {
             let err = read(&case).expect_err(&case.to_string());
             assert!(!err.to_string().is_empty());
         }
-        let err = read(
-            &json!({"definitions": {"A": {"properties": {"b": {"$ref": "#/definitions/Nope"}}}}}),
-        )
-        .unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "A/b: unresolved reference `#/definitions/Nope`",
-        );
+        let err = read(&json!({"definitions": {"A": {"properties": {"b": {"$ref": "#/definitions/Nope"}}}}}))
+            .unwrap_err();
+        assert_eq!(err.to_string(), "A/b: unresolved reference `#/definitions/Nope`",);
     }
 
     fn crd() -> Value {
@@ -890,80 +768,46 @@ mod tests {
     fn reads_a_crd() {
         let schema = read_crd(&crd()).unwrap();
         let v1 = Gvk::from_api_version("example.com/v1", "Widget");
-        assert_eq!(
-            schema.kinds.get(&v1).map(String::as_str),
-            Some("com.example.v1.Widget")
-        );
-        assert!(
-            !schema
-                .kinds
-                .contains_key(&Gvk::from_api_version("example.com/v1alpha1", "Widget"))
-        );
+        assert_eq!(schema.kinds.get(&v1).map(String::as_str), Some("com.example.v1.Widget"));
+        assert!(!schema.kinds.contains_key(&Gvk::from_api_version("example.com/v1alpha1", "Widget")));
         assert_eq!(schema.kinds.len(), 1);
 
         let root = Meta::object("com.example.v1.Widget");
-        assert_eq!(
-            schema.field(&root, "metadata").shape,
-            Shape::Object(OBJECT_META.into())
-        );
+        assert_eq!(schema.field(&root, "metadata").shape, Shape::Object(OBJECT_META.into()));
         let spec = schema.field(&root, "spec");
         let ports = schema.field(spec, "ports");
         assert_eq!(ports.list_type, Some(ListType::Map));
-        assert_eq!(
-            ports.structural_list(),
-            ListKind::Keyed(&["port".into(), "protocol".into()])
-        );
+        assert_eq!(ports.structural_list(), ListKind::Keyed(&["port".into(), "protocol".into()]));
         let port = schema.item(ports);
-        assert_eq!(
-            port.shape,
-            Shape::Object("com.example.v1.Widget/spec/ports".into())
-        );
+        assert_eq!(port.shape, Shape::Object("com.example.v1.Widget/spec/ports".into()));
         assert_eq!(schema.field(port, "hosts").list_type, Some(ListType::Set));
         assert_eq!(schema.field(spec, "size").shape, Shape::Scalar);
     }
 
     #[test]
     fn rejects_what_is_not_a_crd() {
-        assert!(matches!(
-            read_crd(&json!({"kind": "Pod"})),
-            Err(OpenApiError::NotACrd(_))
-        ));
+        assert!(matches!(read_crd(&json!({"kind": "Pod"})), Err(OpenApiError::NotACrd(_))));
         let mut no_group = crd();
         no_group["spec"]["group"] = json!(1);
         assert!(matches!(read_crd(&no_group), Err(OpenApiError::NotACrd(_))));
         let mut bad_root = crd();
         bad_root["spec"]["versions"][0]["schema"]["openAPIV3Schema"] = json!({"type": "string"});
-        assert!(matches!(
-            read_crd(&bad_root),
-            Err(OpenApiError::Malformed { .. })
-        ));
+        assert!(matches!(read_crd(&bad_root), Err(OpenApiError::Malformed { .. })));
         let mut free_form = crd();
         free_form["spec"]["versions"][0]["schema"]["openAPIV3Schema"] =
             json!({"type": "object", "x-kubernetes-preserve-unknown-fields": true});
         let schema = read_crd(&free_form).unwrap();
         let root = Meta::object("com.example.v1.Widget");
-        assert_eq!(
-            schema.field(&root, "metadata").shape,
-            Shape::Object(OBJECT_META.into())
-        );
+        assert_eq!(schema.field(&root, "metadata").shape, Shape::Object(OBJECT_META.into()));
         assert_eq!(schema.field(&root, "spec"), &Meta::UNKNOWN);
         let mut twice = crd();
         twice["spec"]["versions"][1]["name"] = json!("v1");
-        assert!(matches!(
-            read_crd(&twice),
-            Err(OpenApiError::DuplicateType { .. })
-        ));
+        assert!(matches!(read_crd(&twice), Err(OpenApiError::DuplicateType { .. })));
     }
 
     #[test]
     fn crd_type_names_match_the_api_server() {
-        assert_eq!(
-            crd_type_name("example.com", "v1", "Widget"),
-            "com.example.v1.Widget"
-        );
-        assert_eq!(
-            crd_type_name("cert-manager.io", "v1", "Certificate"),
-            "io.cert-manager.v1.Certificate"
-        );
+        assert_eq!(crd_type_name("example.com", "v1", "Widget"), "com.example.v1.Widget");
+        assert_eq!(crd_type_name("cert-manager.io", "v1", "Certificate"), "io.cert-manager.v1.Certificate");
     }
 }

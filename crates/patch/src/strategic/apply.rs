@@ -6,11 +6,11 @@ use serde_json::{Map, Value};
 
 use super::order::{Keyed, normalize, scalar_id};
 use super::{DELETE_FROM_PRIMITIVE_LIST, PATCH, RETAIN_KEYS, SET_ELEMENT_ORDER, require_strategic};
+use crate::PatchError;
 use crate::error::type_name;
 use crate::json::check_all;
 use crate::pointer::{push_index, push_key};
 use crate::schema::{ListKind, Meta, Schema, Shape, TypeInfo};
-use crate::PatchError;
 
 /// Applies a strategic merge patch to an object. Both must be JSON objects; `null` in the patch
 /// deletes a field. Fails on an unknown directive, a list element without its merge key, or a
@@ -43,8 +43,11 @@ impl Merger<'_> {
         if let Some(directive) = patch.get(PATCH) {
             match directive.as_str() {
                 Some("replace") => {
-                    let rest: Map<String, Value> =
-                        patch.iter().filter(|(k, _)| *k != PATCH).map(|(k, v)| (k.clone(), v.clone())).collect();
+                    let rest: Map<String, Value> = patch
+                        .iter()
+                        .filter(|(k, _)| *k != PATCH)
+                        .map(|(k, v)| (k.clone(), v.clone()))
+                        .collect();
                     return self.merge_map(Map::new(), &rest, meta, path);
                 }
                 // apimachinery answers a deleted map with an empty one.
@@ -108,13 +111,21 @@ impl Merger<'_> {
     }
 
     /// Merges one patch value into the value it replaces (absent when the field is new).
-    fn merge_value(&self, old: Option<Value>, patch: &Value, meta: &Meta, path: &str) -> Result<Value, PatchError> {
+    fn merge_value(
+        &self,
+        old: Option<Value>,
+        patch: &Value,
+        meta: &Meta,
+        path: &str,
+    ) -> Result<Value, PatchError> {
         check_shape(patch, meta, path)?;
         match (old, patch) {
             (Some(Value::Object(old)), Value::Object(p)) if !meta.replace => {
                 self.merge_map(old, p, meta, path).map(Value::Object)
             }
-            (Some(Value::Array(old)), Value::Array(p)) => self.merge_list(old, p, meta, path).map(Value::Array),
+            (Some(Value::Array(old)), Value::Array(p)) => {
+                self.merge_list(old, p, meta, path).map(Value::Array)
+            }
             // A new value, or one whose type changed: the patch value wins, with its directives
             // processed and its nulls dropped, as if merged into nothing.
             (_, Value::Object(p)) => self.merge_map(Map::new(), p, meta, path).map(Value::Object),
@@ -123,7 +134,13 @@ impl Merger<'_> {
         }
     }
 
-    fn merge_list(&self, original: Vec<Value>, patch: &[Value], meta: &Meta, path: &str) -> Result<Vec<Value>, PatchError> {
+    fn merge_list(
+        &self,
+        original: Vec<Value>,
+        patch: &[Value],
+        meta: &Meta,
+        path: &str,
+    ) -> Result<Vec<Value>, PatchError> {
         let items = self.schema.item(meta);
         match meta.strategic_list() {
             ListKind::Atomic => patch
@@ -132,8 +149,14 @@ impl Merger<'_> {
                 .map(|(i, v)| self.merge_value(None, v, items, &push_index(path, i)))
                 .collect(),
             ListKind::Set => {
-                if let Some((i, element)) = patch.iter().enumerate().find(|(_, v)| v.is_object() || v.is_array()) {
-                    return Err(wrong_type(&push_index(path, i), "a scalar (the list has no merge key)", element));
+                if let Some((i, element)) =
+                    patch.iter().enumerate().find(|(_, v)| v.is_object() || v.is_array())
+                {
+                    return Err(wrong_type(
+                        &push_index(path, i),
+                        "a scalar (the list has no merge key)",
+                        element,
+                    ));
                 }
                 let server: Vec<String> = original.iter().map(scalar_id).collect();
                 let order: Vec<String> = patch.iter().map(scalar_id).collect();
@@ -194,7 +217,8 @@ impl Merger<'_> {
                 position.entry(id.clone()).or_insert(i);
             }
         }
-        let mut merged: Vec<Keyed> = original.into_iter().zip(server.iter().cloned()).map(|(v, id)| (id, v)).collect();
+        let mut merged: Vec<Keyed> =
+            original.into_iter().zip(server.iter().cloned()).map(|(v, id)| (id, v)).collect();
         let mut order = Vec::with_capacity(regular.len());
         for (i, element) in regular {
             let id = element.get(key).map(scalar_id).ok_or_else(|| missing_key(path, i, key))?;
@@ -209,7 +233,10 @@ impl Merger<'_> {
                 }
                 None => {
                     position.insert(id.clone(), merged.len());
-                    merged.push((id.clone(), Value::Object(self.merge_map(Map::new(), element, items, &element_path)?)));
+                    merged.push((
+                        id.clone(),
+                        Value::Object(self.merge_map(Map::new(), element, items, &element_path)?),
+                    ));
                 }
             }
             order.push(id);
@@ -230,7 +257,9 @@ fn apply_retain_keys(
         .iter()
         .map(|k| k.as_str().ok_or_else(|| wrong_type(&retain_path, "a list of field names", retain)))
         .collect::<Result<HashSet<&str>, _>>()?;
-    if let Some(key) = patch.iter().find(|(k, v)| !k.starts_with('$') && !v.is_null() && !keys.contains(k.as_str())) {
+    if let Some(key) =
+        patch.iter().find(|(k, v)| !k.starts_with('$') && !v.is_null() && !keys.contains(k.as_str()))
+    {
         return Err(PatchError::RetainKeysMismatch { path: path.to_owned(), key: key.0.clone() });
     }
     original.retain(|k, _| keys.contains(k.as_str()));
@@ -256,7 +285,12 @@ fn reorder(items: Vec<Value>, order: &[Value], meta: &Meta, path: &str) -> Resul
 
 /// The elements a patch list names must appear in its `$setElementOrder` list, in the same
 /// relative order, or kube-apiserver refuses the patch.
-fn check_patch_follows_order(list: &[Value], order: &[Value], meta: &Meta, path: &str) -> Result<(), PatchError> {
+fn check_patch_follows_order(
+    list: &[Value],
+    order: &[Value],
+    meta: &Meta,
+    path: &str,
+) -> Result<(), PatchError> {
     let id = |v: &Value| match meta.strategic_list() {
         ListKind::Keyed(keys) => v.get(&keys[0]).map(scalar_id),
         _ => Some(scalar_id(v)),
@@ -281,7 +315,9 @@ fn check_patch_follows_order(list: &[Value], order: &[Value], meta: &Meta, path:
 /// the result into the type).
 fn check_shape(value: &Value, meta: &Meta, path: &str) -> Result<(), PatchError> {
     let expected = match (&meta.shape, value) {
-        (Shape::List(_), Value::Array(_)) | (Shape::Object(_) | Shape::Map(_), Value::Object(_)) => return Ok(()),
+        (Shape::List(_), Value::Array(_)) | (Shape::Object(_) | Shape::Map(_), Value::Object(_)) => {
+            return Ok(());
+        }
         (Shape::Scalar, Value::Array(_) | Value::Object(_)) => "a scalar",
         (Shape::List(_), _) => "list",
         (Shape::Object(_) | Shape::Map(_), _) => "object",

@@ -7,12 +7,12 @@ use serde_json::{Map, Value};
 
 use super::order::scalar_id;
 use super::{DELETE_FROM_PRIMITIVE_LIST, PATCH, RETAIN_KEYS, SET_ELEMENT_ORDER, require_strategic};
+use crate::PatchError;
 use crate::error::type_name;
 use crate::json::check_all;
 use crate::merge_patch::without_nulls;
 use crate::pointer::{push_index, push_key, push_selector};
 use crate::schema::{ListKind, Meta, Schema, TypeInfo};
-use crate::PatchError;
 
 /// Creates the patch that turns `original` into `modified`: changed and added fields, `null` for
 /// removed ones, `$patch: delete` for removed elements of keyed lists,
@@ -22,7 +22,8 @@ pub fn create_two_way(original: &Value, modified: &Value, info: &TypeInfo<'_>) -
     require_strategic(info)?;
     check_all(&[original, modified])?;
     let (o, m) = (object(original, "original object")?, object(modified, "modified object")?);
-    let differ = Differ { schema: info.schema, options: Options { set_element_order: true, ..Options::default() } };
+    let differ =
+        Differ { schema: info.schema, options: Options { set_element_order: true, ..Options::default() } };
     differ.diff_maps(o, m, &info.root, false, "").map(Value::Object)
 }
 
@@ -55,7 +56,14 @@ pub fn create_three_way(
     if !overwrite {
         let changed = differ(Options::default()).diff_maps(o, c, &info.root, false, "")?;
         let mut paths = Vec::new();
-        conflicts(&Value::Object(patch.clone()), &Value::Object(changed), info.schema, &info.root, "", &mut paths);
+        conflicts(
+            &Value::Object(patch.clone()),
+            &Value::Object(changed),
+            info.schema,
+            &info.root,
+            "",
+            &mut paths,
+        );
         if !paths.is_empty() {
             return Err(PatchError::Conflict { paths });
         }
@@ -137,7 +145,10 @@ impl Differ<'_> {
             original.iter().any(|(k, v)| !v.is_null() && modified.get(k).is_none_or(Value::is_null));
         if !retained.is_empty() && (!patch.is_empty() || clears_fields) {
             retained.sort();
-            patch.insert(RETAIN_KEYS.to_owned(), Value::Array(retained.into_iter().map(Value::String).collect()));
+            patch.insert(
+                RETAIN_KEYS.to_owned(),
+                Value::Array(retained.into_iter().map(Value::String).collect()),
+            );
         }
         Ok(patch)
     }
@@ -193,7 +204,9 @@ impl Differ<'_> {
             }
             ListKind::Keyed(keys) if holds_maps => self.diff_keyed(old, new, keys, meta, path)?,
             ListKind::Keyed(_) | ListKind::Set => {
-                if let Some((i, v)) = new.iter().chain(old).enumerate().find(|(_, v)| v.is_object() || v.is_array()) {
+                if let Some((i, v)) =
+                    new.iter().chain(old).enumerate().find(|(_, v)| v.is_object() || v.is_array())
+                {
                     return Err(PatchError::WrongType {
                         path: push_index(path, i),
                         expected: "a scalar (the list has no merge key)",
@@ -269,7 +282,8 @@ impl Differ<'_> {
             }
         }
         let order_same = old_keys == new_keys;
-        let wants_order = (!self.options.ignore_changes_and_additions && (!changes.is_empty() || !order_same))
+        let wants_order = (!self.options.ignore_changes_and_additions
+            && (!changes.is_empty() || !order_same))
             || (!self.options.ignore_deletions && !changes.is_empty());
         let order = if self.options.set_element_order && wants_order {
             new_keys
@@ -294,13 +308,19 @@ impl Differ<'_> {
         let additions: Vec<Value> = if self.options.ignore_changes_and_additions {
             Vec::new()
         } else {
-            new.iter().filter(|v| !old_ids.contains(&scalar_id(v)) && seen.insert(scalar_id(v))).cloned().collect()
+            new.iter()
+                .filter(|v| !old_ids.contains(&scalar_id(v)) && seen.insert(scalar_id(v)))
+                .cloned()
+                .collect()
         };
         let mut seen = HashSet::new();
         let deletions: Vec<Value> = if self.options.ignore_deletions {
             Vec::new()
         } else {
-            old.iter().filter(|v| !new_ids.contains(&scalar_id(v)) && seen.insert(scalar_id(v))).cloned().collect()
+            old.iter()
+                .filter(|v| !new_ids.contains(&scalar_id(v)) && seen.insert(scalar_id(v)))
+                .cloned()
+                .collect()
         };
         let wants_order = (!self.options.ignore_deletions && !deletions.is_empty())
             || (!self.options.ignore_changes_and_additions && old != new);
@@ -311,7 +331,12 @@ impl Differ<'_> {
 
 /// Merges the deletions and the delta of a three-way patch into one patch. They touch disjoint
 /// fields except where both reach into the same map or keyed-list element, which merge too.
-fn combine(mut first: Map<String, Value>, second: Map<String, Value>, schema: &Schema, meta: &Meta) -> Map<String, Value> {
+fn combine(
+    mut first: Map<String, Value>,
+    second: Map<String, Value>,
+    schema: &Schema,
+    meta: &Meta,
+) -> Map<String, Value> {
     for (key, value) in second {
         let field = schema.field(meta, &key);
         let merged = match (first.shift_remove(&key), value) {
@@ -358,7 +383,14 @@ fn combine_lists(mut first: Vec<Value>, second: Vec<Value>, schema: &Schema, met
 
 /// apimachinery's `MergingMapsHaveConflicts`, collecting the paths where `patch` would change a
 /// field differently from how `changed` (original → current) already changed it.
-fn conflicts(patch: &Value, changed: &Value, schema: &Schema, meta: &Meta, path: &str, out: &mut Vec<String>) {
+fn conflicts(
+    patch: &Value,
+    changed: &Value,
+    schema: &Schema,
+    meta: &Meta,
+    path: &str,
+    out: &mut Vec<String>,
+) {
     match (patch, changed) {
         (Value::Object(p), Value::Object(c)) => {
             let (pd, cd) = (p.get(PATCH), c.get(PATCH));

@@ -22,8 +22,8 @@ pub(crate) mod order;
 pub use apply::apply;
 pub use diff::{create_three_way, create_two_way};
 
-use crate::schema::{PatchFormat, TypeInfo};
 use crate::PatchError;
+use crate::schema::{PatchFormat, TypeInfo};
 
 /// The directive key inside a map or list element.
 pub(crate) const PATCH: &str = "$patch";

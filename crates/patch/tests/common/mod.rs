@@ -36,7 +36,13 @@ pub fn pod_schema() -> Schema {
                 m
             }),
             ("ownerReferences", list(object("OwnerReference"), "merge", Some("uid"))),
-            ("labels", Meta { shape: Shape::Map(Box::new(Meta { shape: Shape::Scalar, ..Meta::default() })), ..Meta::default() }),
+            (
+                "labels",
+                Meta {
+                    shape: Shape::Map(Box::new(Meta { shape: Shape::Scalar, ..Meta::default() })),
+                    ..Meta::default()
+                },
+            ),
         ],
     );
     add(
