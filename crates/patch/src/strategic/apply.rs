@@ -129,7 +129,7 @@ impl Merger<'_> {
             // A new value, or one whose type changed: the patch value wins, with its directives
             // processed and its nulls dropped, as if merged into nothing.
             (_, Value::Object(p)) => self.merge_map(Map::new(), p, meta, path).map(Value::Object),
-            (_, Value::Array(p)) => self.merge_list(Vec::new(), p, meta, path).map(Value::Array),
+            (_, Value::Array(p)) => self.new_list(p, meta, path).map(Value::Array),
             (_, scalar) => Ok(scalar.clone()),
         }
     }
@@ -143,11 +143,7 @@ impl Merger<'_> {
     ) -> Result<Vec<Value>, PatchError> {
         let items = self.schema.item(meta);
         match meta.strategic_list() {
-            ListKind::Atomic => patch
-                .iter()
-                .enumerate()
-                .map(|(i, v)| self.merge_value(None, v, items, &push_index(path, i)))
-                .collect(),
+            ListKind::Atomic => self.new_list(patch, meta, path),
             ListKind::Set => {
                 if let Some((i, element)) =
                     patch.iter().enumerate().find(|(_, v)| v.is_object() || v.is_array())
@@ -173,6 +169,27 @@ impl Merger<'_> {
             }
             ListKind::Keyed(keys) => self.merge_keyed_list(original, patch, &keys[0], items, path),
         }
+    }
+
+    /// A list that replaces nothing is taken as the patch has it, as apimachinery does: its
+    /// elements are not merged with each other (two ports may share a `containerPort`), only
+    /// cleaned of nulls and directives; a `$patch: delete` or `replace` element stands for
+    /// nothing here and is dropped.
+    fn new_list(&self, patch: &[Value], meta: &Meta, path: &str) -> Result<Vec<Value>, PatchError> {
+        let items = self.schema.item(meta);
+        let mut out = Vec::with_capacity(patch.len());
+        for (i, element) in patch.iter().enumerate() {
+            let element_path = push_index(path, i);
+            if let Some(directive) = element.get(PATCH) {
+                match directive.as_str() {
+                    Some("delete" | "replace") => continue,
+                    Some("merge") => {}
+                    _ => return Err(unknown_directive(&element_path, PATCH, directive)),
+                }
+            }
+            out.push(self.merge_value(None, element, items, &element_path)?);
+        }
+        Ok(out)
     }
 
     fn merge_keyed_list(

@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use serde_json::{Map, Value};
+use serde_json::{Map, Value, json};
 
 use super::order::scalar_id;
 use super::{DELETE_FROM_PRIMITIVE_LIST, PATCH, RETAIN_KEYS, SET_ELEMENT_ORDER, require_strategic};
@@ -202,6 +202,19 @@ impl Differ<'_> {
                 }
                 return Ok(());
             }
+            // Elements sharing a merge key (ports 80/TCP and 80/UDP share `containerPort`) cannot
+            // be addressed by a keyed patch; kubectl's patch would merge them into one. The list
+            // is sent whole instead, which kube-apiserver applies exactly.
+            ListKind::Keyed(keys)
+                if holds_maps && (repeats_key(old, &keys[0]) || repeats_key(new, &keys[0])) =>
+            {
+                if old != new && !self.options.ignore_changes_and_additions {
+                    let mut list = vec![json!({ PATCH: "replace" })];
+                    list.extend(new.iter().map(without_nulls));
+                    patch.insert(key.to_owned(), Value::Array(list));
+                }
+                return Ok(());
+            }
             ListKind::Keyed(keys) if holds_maps => self.diff_keyed(old, new, keys, meta, path)?,
             ListKind::Keyed(_) | ListKind::Set => {
                 if let Some((i, v)) =
@@ -327,6 +340,12 @@ impl Differ<'_> {
         let order = if self.options.set_element_order && wants_order { new.to_vec() } else { Vec::new() };
         ListDiff { changes: additions, deletions, order }
     }
+}
+
+/// Whether two elements of a keyed list share a merge key value.
+fn repeats_key(list: &[Value], key: &str) -> bool {
+    let mut seen = HashSet::with_capacity(list.len());
+    list.iter().filter_map(|e| e.get(key)).any(|k| !seen.insert(scalar_id(k)))
 }
 
 /// Merges the deletions and the delta of a three-way patch into one patch. They touch disjoint
