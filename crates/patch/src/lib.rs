@@ -5,18 +5,25 @@
 //! - [`json_patch`]: JSON patch (RFC 6902), with `test` operations as field-level preconditions.
 //! - [`strategic`]: Kubernetes strategic merge patch, as kube-apiserver applies it and kubectl
 //!   creates it (two-way and three-way), with every `$` directive.
+//! - [`PatchType`]: the three formats by name and content type, behind one entry point.
 //! - [`merge3`]: the editor merge of `base`, `theirs` and `mine` into one object or a list of
 //!   field-level conflicts, and the smallest patch that writes the result.
 //! - [`schema`]: the patch metadata all of these follow, from OpenAPI or the built-in table.
+//! - [`pointer`]: JSON pointers that address keyed-list elements by key, as conflicts do.
+//!
+//! Every entry point refuses documents nested deeper than [`json::MAX_DEPTH`] with
+//! [`PatchError::TooDeep`] instead of risking the stack.
 
 pub mod error;
-pub mod schema;
-
-pub use error::PatchError;
-pub use schema::{Gvk, Meta, PatchFormat, Schema, TypeInfo};
 pub mod json;
 pub mod json_patch;
 pub mod merge3;
 pub mod merge_patch;
+mod patch_type;
 pub mod pointer;
+pub mod schema;
 pub mod strategic;
+
+pub use error::PatchError;
+pub use patch_type::{PatchType, UnknownPatchType};
+pub use schema::{Gvk, Meta, PatchFormat, Schema, TypeInfo};
