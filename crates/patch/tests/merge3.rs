@@ -208,3 +208,74 @@ fn conflicts_serialize_without_absent_sides() {
     let c = Conflict { path: "/a".into(), base: Some(json!(1)), theirs: None, mine: Some(json!(2)) };
     assert_eq!(serde_json::to_value(&c).unwrap(), json!({"path": "/a", "base": 1, "mine": 2}));
 }
+
+#[test]
+fn custom_resource_lists_follow_their_schemas_list_type() {
+    let crd = yaml(
+        "
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: gateways.example.com}
+spec:
+  group: example.com
+  scope: Namespaced
+  names: {plural: gateways, singular: gateway, kind: Gateway}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          spec:
+            type: object
+            properties:
+              listeners:
+                type: array
+                x-kubernetes-list-type: map
+                x-kubernetes-list-map-keys: [name]
+                items:
+                  type: object
+                  properties:
+                    name: {type: string}
+                    port: {type: integer}
+              hosts:
+                type: array
+                x-kubernetes-list-type: set
+                items: {type: string}
+",
+    );
+    let schema = concord_patch::Schema::from_crd(&crd).unwrap();
+    let object = |listeners: Value, hosts: Value| {
+        json!({"apiVersion": "example.com/v1", "kind": "Gateway", "metadata": {"name": "g", "namespace": "n"},
+            "spec": {"listeners": listeners, "hosts": hosts}})
+    };
+    let base = object(json!([{"name": "http", "port": 80}, {"name": "https", "port": 443}]), json!(["a"]));
+    let theirs =
+        object(json!([{"name": "http", "port": 8080}, {"name": "https", "port": 443}]), json!(["a", "b"]));
+    let mine =
+        object(json!([{"name": "http", "port": 80}, {"name": "https", "port": 8443}]), json!(["a", "c"]));
+    let info = schema.for_object(&base);
+    assert_eq!(info.format, PatchFormat::Merge);
+    let Outcome::Merged { object: merged, patch } = merge3(&base, &theirs, &mine, &info).unwrap() else {
+        panic!("element-wise merge expected")
+    };
+    assert_eq!(
+        merged["spec"]["listeners"],
+        json!([{"name": "http", "port": 8080}, {"name": "https", "port": 8443}])
+    );
+    assert_eq!(merged["spec"]["hosts"], json!(["a", "b", "c"]));
+    // A merge patch cannot address list elements: the lists go whole, guarded by the
+    // resourceVersion precondition the edit protocol adds.
+    assert_eq!(
+        patch,
+        json!({"spec": {"listeners": merged["spec"]["listeners"], "hosts": merged["spec"]["hosts"]}})
+    );
+
+    // Without the schema the same lists are atomic: divergent edits conflict.
+    let untyped = TypeInfo::untyped(PatchFormat::Merge);
+    let c = conflicts(merge3(&base, &theirs, &mine, &untyped).unwrap());
+    let paths: Vec<&str> = c.iter().map(|c| c.path.as_str()).collect();
+    assert_eq!(paths, ["/spec/listeners", "/spec/hosts"]);
+}
