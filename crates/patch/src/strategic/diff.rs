@@ -317,29 +317,26 @@ impl Differ<'_> {
     fn diff_scalars(&self, old: &[Value], new: &[Value]) -> ListDiff {
         let old_ids: HashSet<String> = old.iter().map(scalar_id).collect();
         let new_ids: HashSet<String> = new.iter().map(scalar_id).collect();
-        let mut seen = HashSet::new();
-        let additions: Vec<Value> = if self.options.ignore_changes_and_additions {
-            Vec::new()
-        } else {
-            new.iter()
-                .filter(|v| !old_ids.contains(&scalar_id(v)) && seen.insert(scalar_id(v)))
-                .cloned()
-                .collect()
-        };
-        let mut seen = HashSet::new();
-        let deletions: Vec<Value> = if self.options.ignore_deletions {
-            Vec::new()
-        } else {
-            old.iter()
-                .filter(|v| !new_ids.contains(&scalar_id(v)) && seen.insert(scalar_id(v)))
-                .cloned()
-                .collect()
-        };
+        let additions =
+            if self.options.ignore_changes_and_additions { Vec::new() } else { values_not_in(new, &old_ids) };
+        let deletions = if self.options.ignore_deletions { Vec::new() } else { values_not_in(old, &new_ids) };
         let wants_order = (!self.options.ignore_deletions && !deletions.is_empty())
             || (!self.options.ignore_changes_and_additions && old != new);
         let order = if self.options.set_element_order && wants_order { new.to_vec() } else { Vec::new() };
         ListDiff { changes: additions, deletions, order }
     }
+}
+
+/// The distinct values of `list` that `other` (a set of identities) lacks, in `list`'s order.
+fn values_not_in(list: &[Value], other: &HashSet<String>) -> Vec<Value> {
+    let mut seen = HashSet::new();
+    list.iter()
+        .filter(|v| {
+            let id = scalar_id(v);
+            !other.contains(&id) && seen.insert(id)
+        })
+        .cloned()
+        .collect()
 }
 
 /// Whether two elements of a keyed list share a merge key value.
