@@ -273,14 +273,11 @@ impl Merger<'_> {
             // Duplicate identities: no element-wise merge is well defined, so the list is atomic.
             return Ok(self.conflict(path, whole.0, whole.1, whole.2));
         };
-        let Some(spine) = spine(&b, &t, &m) else {
-            // Both sides reordered the list differently.
-            return Ok(self.conflict(path, whole.0, whole.1, whole.2));
-        };
-
         let mut merged: HashMap<&str, Value> = HashMap::new();
         let all_ids = b.order.iter().chain(&t.order).chain(&m.order);
         let mut visited = HashSet::new();
+        // Elements with an unresolved conflict hold theirs' value only provisionally.
+        let mut unsettled = HashSet::new();
         for id in all_ids {
             if !visited.insert(id.as_str()) {
                 continue;
@@ -290,21 +287,38 @@ impl Merger<'_> {
                 ListKind::Keyed(keys) => push_selector(path, keys, te.or(me).or(be).unwrap_or(&Value::Null)),
                 _ => push_key(path, id),
             };
+            let before = self.conflicts.len();
             if let Some(v) = self.value(be, te, me, items, &element_path)? {
                 merged.insert(id.as_str(), v);
             }
+            if self.conflicts.len() > before {
+                unsettled.insert(id.as_str());
+            }
         }
 
-        // An addition is placed before the element that followed it on its side and that `base`
-        // had, or at the end if none did: appended elements stay last, inserted ones stay in
-        // front of their neighbour, whatever the other side did to the order.
+        // Order is decided among the elements of `base` that survive the merge, on which both
+        // sides agree whoever saved first.
+        let survivors: HashSet<&str> = b
+            .order
+            .iter()
+            .map(String::as_str)
+            .filter(|id| merged.contains_key(id) && !unsettled.contains(id))
+            .collect();
+        let Some(spine) = spine(&b, &t, &m, &survivors) else {
+            // Both sides reordered the list differently.
+            return Ok(self.conflict(path, whole.0, whole.1, whole.2));
+        };
+
+        // An addition is placed before the surviving base element that followed it on its side,
+        // or at the end if none did: appended elements stay last, inserted ones stay in front of
+        // their neighbour, whatever the other side did to the order.
         let mut additions: HashMap<Option<String>, (Vec<String>, Vec<String>)> = HashMap::new();
         for (side, is_theirs) in [(&t, true), (&m, false)] {
             let mut anchor: Option<String> = None;
             for id in side.order.iter().rev() {
-                if b.contains(id) {
+                if survivors.contains(id.as_str()) {
                     anchor = Some(id.clone());
-                } else {
+                } else if !b.contains(id) {
                     let entry = additions.entry(anchor.clone()).or_default();
                     if is_theirs { &mut entry.0 } else { &mut entry.1 }.push(id.clone());
                 }
@@ -410,25 +424,40 @@ fn key_id(element: &Value, keys: &[String]) -> Option<String> {
     Some(Value::Array(values).to_string())
 }
 
-/// The order of the elements `base` had: base's own, or that of the one side that reordered
-/// them. `None` when both sides reordered them differently.
-fn spine(base: &Identified<'_>, theirs: &Identified<'_>, mine: &Identified<'_>) -> Option<Vec<String>> {
-    let common = |side: &Identified<'_>, other: &Identified<'_>| -> Vec<String> {
-        side.order.iter().filter(|id| base.contains(id) && other.contains(id)).cloned().collect()
+/// The order of the surviving elements of `base`: base's own, or that of the side that reordered
+/// them, or the order both sides agree on if both did. `None` when both reordered them
+/// differently.
+fn spine(
+    base: &Identified<'_>,
+    theirs: &Identified<'_>,
+    mine: &Identified<'_>,
+    survivors: &HashSet<&str>,
+) -> Option<Vec<String>> {
+    let restricted = |side: &Identified<'_>, keep: &dyn Fn(&str) -> bool| -> Vec<String> {
+        side.order.iter().filter(|id| keep(id)).cloned().collect()
     };
-    let reordered = |side: &Identified<'_>| common(side, side) != common(base, side);
-    let chosen = match (reordered(theirs), reordered(mine)) {
-        (false, false) => return Some(base.order.clone()),
-        (true, false) => theirs,
-        (false, true) => mine,
-        (true, true) if common(theirs, mine) == common(mine, theirs) => theirs,
-        (true, true) => return None,
+    let reordered = |side: &Identified<'_>| {
+        let keep = |id: &str| survivors.contains(id) && side.contains(id);
+        restricted(side, &keep) != restricted(base, &keep)
     };
-    // The chosen side's order, with the base elements it dropped put back after their base
-    // predecessor, so every base element has a place (an addition may precede it).
-    let mut spine: Vec<String> = chosen.order.iter().filter(|id| base.contains(id)).cloned().collect();
+    let in_both = |id: &str| survivors.contains(id) && theirs.contains(id) && mine.contains(id);
+    let reference = match (reordered(theirs), reordered(mine)) {
+        (false, false) => restricted(base, &|id| survivors.contains(id)),
+        (true, false) => restricted(theirs, &|id| survivors.contains(id)),
+        (false, true) => restricted(mine, &|id| survivors.contains(id)),
+        (true, true) => {
+            let agreed = restricted(theirs, &in_both);
+            if agreed != restricted(mine, &in_both) {
+                return None;
+            }
+            agreed
+        }
+    };
+    // Survivors the reference lacks (kept by a resolved conflict on one side only) go after
+    // their nearest base predecessor.
+    let mut spine = reference;
     for (i, id) in base.order.iter().enumerate() {
-        if !chosen.contains(id) {
+        if survivors.contains(id.as_str()) && !spine.contains(id) {
             let at = base.order[..i]
                 .iter()
                 .rev()

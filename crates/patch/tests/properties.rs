@@ -182,7 +182,8 @@ fn edits() -> impl Strategy<Value = (Value, Value, Value)> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+    // 256 cases by default; `PROPTEST_CASES=N` runs more.
+    #![proptest_config(ProptestConfig::default())]
 
     #[test]
     fn strategic_patches_round_trip((a, b) in (deployment(), deployment())) {
