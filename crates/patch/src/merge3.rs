@@ -191,14 +191,13 @@ impl Merger<'_> {
                 let b = base.and_then(Value::as_object);
                 self.map(b, t, m, meta, path).map(|m| Some(Value::Object(m)))
             }
-            (Some(Value::Array(t)), Some(Value::Array(m))) => {
-                let b = base.and_then(Value::as_array).map(Vec::as_slice);
-                let items = self.schema.item(meta);
-                match meta.structural_list() {
-                    ListKind::Atomic => Ok(self.conflict(path, base, theirs, mine)),
-                    kind => self.list(b, t, m, &kind, items, path, (base, theirs, mine)),
+            (Some(Value::Array(t)), Some(Value::Array(m))) => match meta.structural_list() {
+                ListKind::Atomic => Ok(self.conflict(path, base, theirs, mine)),
+                kind => {
+                    let b = base.and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+                    self.list([b, t, m], (base, theirs, mine), &kind, self.schema.item(meta), path)
                 }
-            }
+            },
             _ => Ok(self.conflict(path, base, theirs, mine)),
         }
     }
@@ -252,19 +251,17 @@ impl Merger<'_> {
         }
     }
 
-    /// Merges a keyed list or a set element by element, then orders the result.
-    #[allow(clippy::too_many_arguments)]
+    /// Merges a keyed list or a set element by element, then orders the result. `lists` are the
+    /// base, theirs and mine elements; `whole` the same lists as values, for a conflict on the
+    /// list itself.
     fn list(
         &mut self,
-        base: Option<&[Value]>,
-        theirs: &[Value],
-        mine: &[Value],
+        [base, theirs, mine]: [&[Value]; 3],
+        whole: (Option<&Value>, Option<&Value>, Option<&Value>),
         kind: &ListKind<'_>,
         items: &Meta,
         path: &str,
-        whole: (Option<&Value>, Option<&Value>, Option<&Value>),
     ) -> Result<Option<Value>, PatchError> {
-        let base = base.unwrap_or_default();
         let (Some(b), Some(t), Some(m)) = (
             Identified::new(base, kind, path)?,
             Identified::new(theirs, kind, path)?,
