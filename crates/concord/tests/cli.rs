@@ -543,7 +543,7 @@ fn lines_answers_every_request_in_order() {
     assert!(answers[1]["error"].as_str().unwrap().starts_with("invalid JSON: "), "{}", answers[1]);
     assert_eq!(
         answers[2],
-        json!({"id": "bad-directive", "ok": false, "error": "unknown patch directive at : $patch: \"frob\""})
+        json!({"id": "bad-directive", "ok": false, "error": "unknown patch directive at the top level: $patch: \"frob\""})
     );
     assert_eq!(
         answers[3],

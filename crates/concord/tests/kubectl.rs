@@ -359,13 +359,10 @@ fn every_case_applies_with_kubectl() {
     }
 }
 
-// Known disagreements (reported for the engine; each is its own ignored test so the others keep
-// running). apimachinery's `mergeSlice` orders every merged list with `normalizeElementOrder`:
-// its `mergeSortedSlice` puts a patch element that the live list lacks *before* the server-only
-// element it is compared with (the comparison needs both in the live list, and otherwise takes
-// the patch element). The engine's `strategic::order::normalize` puts new patch elements *after*
-// the server-only elements. Patches created with `$setElementOrder` (every patch kubectl and the
-// engine create) name all elements, so this shows only on hand-written patches that add elements.
+// Elements a patch adds without `$setElementOrder` are ordered by apimachinery's
+// `mergeSortedSlice`, which puts a patch element the live list lacks *before* the server-only
+// elements it meets. Patches created with `$setElementOrder` name every element, so only
+// hand-written patches show this; these cases pin the engine to kubectl on it.
 
 fn assert_agrees(c: Case) {
     let failures = disagreements(vec![c]);
@@ -373,9 +370,7 @@ fn assert_agrees(c: Case) {
 }
 
 #[test]
-#[ignore = "engine bug: new keyed-list elements go after server-only ones; kubectl puts them first"]
 fn new_container_goes_first_like_kubectl() {
-    // kubectl: [log, app, sidecar]; concord: [app, sidecar, log].
     assert_agrees(case(
         "add a container",
         deployment(),
@@ -385,9 +380,7 @@ fn new_container_goes_first_like_kubectl() {
 }
 
 #[test]
-#[ignore = "engine bug: new set elements go after server-only ones; kubectl puts them first"]
 fn new_finalizer_goes_first_like_kubectl() {
-    // kubectl: [c.example/three, a.example/one, b.example/two]; concord: [a…, b…, c…].
     assert_agrees(case(
         "add a finalizer",
         deployment(),
@@ -397,7 +390,6 @@ fn new_finalizer_goes_first_like_kubectl() {
 }
 
 #[test]
-#[ignore = "engine bug: new keyed-list elements go after server-only ones; kubectl puts them first"]
 fn new_env_var_before_existing_one_like_kubectl() {
     // Live env [A, B], patch [C (new), A]: kubectl [C, A, B]; concord [B, C, A].
     assert_agrees(case(
@@ -411,7 +403,6 @@ fn new_env_var_before_existing_one_like_kubectl() {
 }
 
 #[test]
-#[ignore = "engine bug: new keyed-list elements go after server-only ones; kubectl puts them first"]
 fn new_and_existing_containers_like_kubectl() {
     // Live [app, sidecar], patch [x (new), app]: kubectl [x, app, sidecar]; concord [sidecar, x, app].
     assert_agrees(case(
@@ -512,4 +503,42 @@ fn kubectl_applies_created_patches() {
         }
     }
     assert!(failures.is_empty(), "created patches do not reproduce the edit:\n{}", failures.join("\n"));
+}
+
+/// With `$setElementOrder`, server-only elements are placed by the live list as apimachinery's
+/// merge has already edited it in memory (deletions shift it, new elements fill the freed
+/// slots), which is why the new ENV6 lands after the server-only ENV4 here.
+#[test]
+fn set_element_order_after_deletions_like_kubectl() {
+    let mut object = deployment();
+    object["spec"]["template"]["spec"]["containers"][0]["env"] = json!([
+        {"name": "ENV2"}, {"name": "ENV5"}, {"name": "ENV1"}, {"name": "ENV3"}, {"name": "ENV4"}
+    ]);
+    assert_agrees(case(
+        "setElementOrder with a deletion and an addition",
+        object,
+        "strategic",
+        json!({"spec": {"template": {"spec": {"containers": [{
+            "name": "app",
+            "$setElementOrder/env": [{"name": "ENV1"}, {"name": "ENV2"}, {"name": "ENV6"}],
+            "env": [{"name": "ENV3", "$patch": "delete"}, {"name": "ENV6", "value": "new"}],
+        }]}}}}),
+    ));
+}
+
+#[test]
+fn set_element_order_of_a_primitive_list_like_kubectl() {
+    for (live, patch) in [
+        (json!(["A", "S"]), json!({"$setElementOrder/finalizers": ["A", "N"], "finalizers": ["N"]})),
+        (json!(["S", "A"]), json!({"$setElementOrder/finalizers": ["A", "N"], "finalizers": ["N"]})),
+        (json!(["S", "A"]), json!({"finalizers": ["N", "A"]})),
+        (
+            json!(["A", "B", "C"]),
+            json!({"$setElementOrder/finalizers": ["C", "A"], "$deleteFromPrimitiveList/finalizers": ["B"]}),
+        ),
+    ] {
+        let mut object = deployment();
+        object["metadata"]["finalizers"] = live;
+        assert_agrees(case("finalizer order", object, "strategic", json!({"metadata": patch})));
+    }
 }

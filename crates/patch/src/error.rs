@@ -15,7 +15,7 @@ pub enum PatchError {
         found: &'static str,
     },
     /// A value has a type the schema or a directive does not allow.
-    #[error("wrong type at {path}: expected {expected}, found {found}")]
+    #[error("wrong type at {}: expected {expected}, found {found}", place(path))]
     WrongType {
         /// Where, as a JSON pointer.
         path: String,
@@ -25,7 +25,7 @@ pub enum PatchError {
         found: &'static str,
     },
     /// A `$patch` value or `$`-prefixed key the engine does not know.
-    #[error("unknown patch directive at {path}: {directive}")]
+    #[error("unknown patch directive at {}: {directive}", place(path))]
     UnknownDirective {
         /// Where, as a JSON pointer.
         path: String,
@@ -33,7 +33,7 @@ pub enum PatchError {
         directive: String,
     },
     /// An element of a list merged by key lacks the key.
-    #[error("element {index} of the list at {path} has no merge key {key:?}")]
+    #[error("element {index} of the list at {} has no merge key {key:?}", place(path))]
     MissingMergeKey {
         /// The list, as a JSON pointer.
         path: String,
@@ -43,7 +43,7 @@ pub enum PatchError {
         key: String,
     },
     /// A `$retainKeys` directive does not list a key its patch sets.
-    #[error("$retainKeys at {path} does not list {key:?}, which the patch sets")]
+    #[error("$retainKeys at {} does not list {key:?}, which the patch sets", place(path))]
     RetainKeysMismatch {
         /// Where, as a JSON pointer.
         path: String,
@@ -51,7 +51,7 @@ pub enum PatchError {
         key: String,
     },
     /// A patch list names elements its `$setElementOrder` list lacks, or in another order.
-    #[error("the list at {path} does not follow its $setElementOrder directive")]
+    #[error("the list at {} does not follow its $setElementOrder directive", place(path))]
     SetElementOrderMismatch {
         /// The list, as a JSON pointer.
         path: String,
@@ -82,6 +82,11 @@ pub enum PatchError {
     /// Strategic merge patch was asked for on a type that only takes JSON merge patch.
     #[error("strategic merge patch is not supported for this type (custom resources take JSON merge patch)")]
     StrategicUnsupported,
+}
+
+/// A JSON pointer as a reader sees it: the empty pointer is the document itself.
+fn place(path: &str) -> &str {
+    if path.is_empty() { "the top level" } else { path }
 }
 
 /// The JSON type name of a value, for error messages.

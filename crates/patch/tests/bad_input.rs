@@ -154,3 +154,11 @@ fn errors_read_as_one_line() {
     let err = PatchError::Conflict { paths: vec!["/a".into(), "/b".into()] };
     assert_eq!(err.to_string(), "patch conflicts with changes made since the original at: /a, /b");
 }
+
+#[test]
+fn errors_at_the_top_level_say_so() {
+    let obj = deployment();
+    let info = Schema::builtin().for_object(&obj);
+    let err = strategic::apply(&obj, &json!({"$patch": "frob"}), &info).unwrap_err();
+    assert_eq!(err.to_string(), "unknown patch directive at the top level: $patch: \"frob\"");
+}

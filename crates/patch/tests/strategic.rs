@@ -33,7 +33,8 @@ spec:
   - {name: app, image: app:1, args: [a]}
   - {name: sidecar, image: side:1}
 ";
-    // Changing one container leaves the other alone; a new one is appended.
+    // Changing one container leaves the other alone. Without `$setElementOrder` the new one goes
+    // where kube-apiserver puts it (checked with kubectl): ahead of the server-only elements.
     let result =
         apply_yaml(original, "spec: {containers: [{name: app, image: app:2}, {name: new, image: n:1}]}")
             .unwrap();
@@ -41,8 +42,8 @@ spec:
         result["spec"]["containers"],
         json!([
             {"name": "app", "image": "app:2", "args": ["a"]},
-            {"name": "sidecar", "image": "side:1"},
-            {"name": "new", "image": "n:1"}
+            {"name": "new", "image": "n:1"},
+            {"name": "sidecar", "image": "side:1"}
         ])
     );
 }
@@ -127,7 +128,8 @@ fn atomic_lists_are_replaced() {
 #[test]
 fn set_element_order_orders_keyed_and_primitive_lists() {
     // The environment-variable example of the "preserve order" design: the server has reordered
-    // and added variables; the patch deletes ENV3 and adds ENV6 in the user's order.
+    // and added variables; the patch deletes ENV3 and adds ENV6 in the user's order. The result
+    // is kube-apiserver's (checked with kubectl), not the design document's.
     let result = apply_yaml(
         "
 spec:

@@ -79,6 +79,18 @@ impl Merger<'_> {
                 }
             }
         }
+        // The order `$setElementOrder` sorts server-only elements by is read from the list as
+        // the merge leaves it in memory (see `server_order`), so it is taken before merging.
+        let mut server_orders = Vec::new();
+        for key in patch.keys() {
+            if let Some(field) = key.strip_prefix(SET_ELEMENT_ORDER)
+                && let Some(Value::Array(items)) = original.get(field)
+            {
+                let field_meta = self.schema.field(meta, field);
+                let patch_list = patch.get(field).and_then(Value::as_array).map(Vec::as_slice);
+                server_orders.push((field, server_order(items, patch_list, field_meta)));
+            }
+        }
         for (key, value) in patch {
             if key.starts_with('$') {
                 continue;
@@ -101,9 +113,10 @@ impl Merger<'_> {
                 if let Some(Value::Array(list)) = patch.get(field) {
                     check_patch_follows_order(list, order, field_meta, &field_path)?;
                 }
+                let server = server_orders.iter().find(|(f, _)| *f == field).map(|(_, o)| o.as_slice());
                 if let Some(Value::Array(items)) = original.get_mut(field) {
                     let items_now = std::mem::take(items);
-                    *items = reorder(items_now, order, field_meta, &field_path)?;
+                    *items = reorder(items_now, order, server.unwrap_or_default(), field_meta, &field_path)?;
                 }
             }
         }
@@ -283,21 +296,78 @@ fn apply_retain_keys(
     Ok(())
 }
 
-/// Reorders a merged list by a `$setElementOrder` list.
-fn reorder(items: Vec<Value>, order: &[Value], meta: &Meta, path: &str) -> Result<Vec<Value>, PatchError> {
+/// The identity of a list element: its merge key's value in a keyed list, itself otherwise.
+fn element_id(meta: &Meta, element: &Value) -> Option<String> {
+    match meta.strategic_list() {
+        ListKind::Keyed(keys) => element.get(&keys[0]).map(scalar_id),
+        _ => Some(scalar_id(element)),
+    }
+}
+
+/// The server order a `$setElementOrder` pass compares elements by. apimachinery takes the live
+/// list before the merge, but the merge has already edited that list's memory in place: each
+/// `$patch: delete` shifts the later elements left (the last slot keeps a stale copy) and each
+/// new element is appended into the slot that frees. kube-apiserver's results follow from that,
+/// so it is modelled here: the list keeps its length, deletions shift, appends overwrite.
+fn server_order(original: &[Value], patch: Option<&[Value]>, meta: &Meta) -> Vec<String> {
+    let mut view: Vec<String> = original.iter().map(|e| element_id(meta, e).unwrap_or_default()).collect();
+    let (Some(patch), ListKind::Keyed(keys)) = (patch, meta.strategic_list()) else { return view };
+    let key = &keys[0];
+    if patch.iter().any(|e| e.get(PATCH).and_then(Value::as_str) == Some("replace")) {
+        // A replaced list is a new list; the live one is left as it was.
+        return view;
+    }
+    let capacity = view.len();
+    let mut live: Vec<String> = view.clone();
+    for element in patch.iter().filter(|e| e.get(PATCH).and_then(Value::as_str) == Some("delete")) {
+        let Some(id) = element.get(key).map(scalar_id) else { continue };
+        while let Some(at) = live.iter().position(|l| *l == id) {
+            live.remove(at);
+            if at < capacity {
+                view[at..].rotate_left(1);
+                // The slot at the end keeps the element that was last.
+                if let (Some(last), Some(stale)) = (view.last_mut(), original.last()) {
+                    *last = element_id(meta, stale).unwrap_or_default();
+                }
+            }
+        }
+    }
+    for element in patch.iter().filter(|e| e.get(PATCH).is_none()) {
+        let Some(id) = element.get(key).map(scalar_id) else { continue };
+        if !live.contains(&id) {
+            if live.len() < capacity {
+                view[live.len()] = id.clone();
+            }
+            live.push(id);
+        }
+    }
+    view
+}
+
+/// Reorders a merged list by a `$setElementOrder` list, against the given server order.
+fn reorder(
+    items: Vec<Value>,
+    order: &[Value],
+    server: &[String],
+    meta: &Meta,
+    path: &str,
+) -> Result<Vec<Value>, PatchError> {
     let id = |v: &Value, i: usize| -> Result<String, PatchError> {
         match (meta.strategic_list(), v) {
-            (ListKind::Keyed(keys), Value::Object(m)) => {
-                m.get(&keys[0]).map(scalar_id).ok_or_else(|| missing_key(path, i, &keys[0]))
+            (ListKind::Keyed(keys), Value::Object(_)) => {
+                element_id(meta, v).ok_or_else(|| missing_key(path, i, &keys[0]))
             }
             (ListKind::Keyed(_), other) => Err(wrong_type(&push_index(path, i), "object", other)),
             _ => Ok(scalar_id(v)),
         }
     };
     let order_ids = order.iter().enumerate().map(|(i, v)| id(v, i)).collect::<Result<Vec<_>, _>>()?;
-    let server: Vec<String> = items.iter().enumerate().map(|(i, v)| id(v, i).unwrap_or_default()).collect();
-    let keyed: Vec<Keyed> = server.iter().cloned().zip(items).collect();
-    Ok(normalize(keyed, &order_ids, &server))
+    let keyed = items
+        .into_iter()
+        .enumerate()
+        .map(|(i, v)| Ok((id(&v, i)?, v)))
+        .collect::<Result<Vec<Keyed>, PatchError>>()?;
+    Ok(normalize(keyed, &order_ids, server))
 }
 
 /// The elements a patch list names must appear in its `$setElementOrder` list, in the same
@@ -308,10 +378,7 @@ fn check_patch_follows_order(
     meta: &Meta,
     path: &str,
 ) -> Result<(), PatchError> {
-    let id = |v: &Value| match meta.strategic_list() {
-        ListKind::Keyed(keys) => v.get(&keys[0]).map(scalar_id),
-        _ => Some(scalar_id(v)),
-    };
+    let id = |v: &Value| element_id(meta, v);
     let positions: HashMap<String, usize> =
         order.iter().enumerate().filter_map(|(i, v)| id(v).map(|id| (id, i))).collect();
     let mut last = None;

@@ -11,7 +11,7 @@ pub(crate) type Keyed = (String, Value);
 /// Puts a merged list in order: the elements named by `order` (a patch list or a
 /// `$setElementOrder` list, as identities) in that order, and the others — which only the server
 /// had — in their server order, each placed before the first named element that came after it on
-/// the server. New elements come after all server elements that precede them nowhere.
+/// the server. Named elements the server did not have never hold a server element back.
 pub(crate) fn normalize(merged: Vec<Keyed>, order: &[String], server: &[String]) -> Vec<Value> {
     let order_index: HashMap<&str, usize> =
         order.iter().enumerate().map(|(i, id)| (id.as_str(), i)).collect();
@@ -28,10 +28,12 @@ pub(crate) fn normalize(merged: Vec<Keyed>, order: &[String], server: &[String])
         let position = server_index.get(id.as_str()).copied().unwrap_or(usize::MAX);
         while let Some((next_id, _)) = named.peek() {
             match server_index.get(next_id.as_str()) {
-                Some(&next) if next < position => {}
-                // The named element came later on the server, or is new: the server element
-                // goes first.
-                _ => break,
+                // The named element came later on the server: the server element goes first.
+                Some(&next) if next > position => break,
+                // It came earlier, or it is new: apimachinery's `mergeSortedSlice` puts it first
+                // (so a patch adding a container without `$setElementOrder` puts it in front,
+                // as kubectl and kube-apiserver do).
+                _ => {}
             }
             if let Some((_, v)) = named.next() {
                 result.push(v);
@@ -71,10 +73,10 @@ mod tests {
     }
 
     #[test]
-    fn new_items_follow_the_server_items() {
+    fn new_items_without_an_order_come_first_as_in_apimachinery() {
         let merged = keyed(&["A", "B", "C"]);
         let result = normalize(merged, &ids(&["C"]), &ids(&["A", "B"]));
-        assert_eq!(result, vec![json!("A"), json!("B"), json!("C")]);
+        assert_eq!(result, vec![json!("C"), json!("A"), json!("B")]);
     }
 
     #[test]
