@@ -11,7 +11,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use concord_patch::merge3::{Outcome, merge3};
-use concord_patch::{Schema, strategic};
+use concord_patch::{PatchType, Schema, strategic};
 use criterion::{Criterion, criterion_group, criterion_main};
 use serde_json::{Map, Value, json};
 
@@ -223,9 +223,10 @@ fn check(case: &Case) {
     let applied = strategic::apply(&case.base, &patch, &info).expect("apply");
     assert!(applied == case.mine, "{}: apply(create_two_way) differs from the modified object", case.name);
     match merge3(&case.base, &case.theirs, &case.mine, &info).expect("merge3") {
-        Outcome::Merged { object, patch } => {
+        Outcome::Merged { object, patch, patch_type } => {
             assert!(object == case.merged, "{}: merge3 lost a change", case.name);
-            let written = strategic::apply(&case.theirs, &patch, &info).expect("apply merge3 patch");
+            assert_eq!(patch_type, PatchType::Strategic, "{}: merge3 fell back to a merge patch", case.name);
+            let written = patch_type.apply(&case.theirs, &patch, &info).expect("apply merge3 patch");
             assert!(written == object, "{}: merge3's patch does not produce its object", case.name);
         }
         other => panic!("{}: merge3 did not merge: {other:?}", case.name),

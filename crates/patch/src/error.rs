@@ -56,6 +56,13 @@ pub enum PatchError {
         /// The list, as a JSON pointer.
         path: String,
     },
+    /// A field of a document is named like a strategic-merge-patch directive (`$…`), so no
+    /// strategic patch can set or remove it.
+    #[error("field {} is named like a patch directive; strategic merge patch cannot express it", place(path))]
+    DirectiveLikeField {
+        /// The field, as a JSON pointer.
+        path: String,
+    },
     /// The document nests deeper than the engine allows; refused rather than risking the stack.
     #[error("document nests deeper than {limit} levels")]
     TooDeep {

@@ -26,7 +26,7 @@ use crate::json::check_all;
 use crate::pointer::{push_key, push_selector};
 use crate::schema::{ListKind, Meta, PatchFormat, Schema, TypeInfo};
 use crate::strategic::order::scalar_id;
-use crate::{PatchError, merge_patch, strategic};
+use crate::{PatchError, PatchType, merge_patch, strategic};
 
 /// Which side a conflict is resolved to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -73,8 +73,11 @@ pub enum Outcome {
     Merged {
         /// The merged object.
         object: Value,
-        /// The smallest patch from `theirs` to `object`.
+        /// The smallest patch from `theirs` to `object`, verified to produce exactly `object`.
         patch: Value,
+        /// The patch's format: strategic merge patch for built-in kinds where it can express the
+        /// change, JSON merge patch otherwise and for custom resources.
+        patch_type: PatchType,
     },
     /// The sides disagree on these fields; nothing should be written.
     Conflicts(Vec<Conflict>),
@@ -138,16 +141,31 @@ impl<'a> Merge3<'a> {
 
         let mut merger =
             Merger { schema: self.info.schema, resolutions: &self.resolutions, conflicts: Vec::new() };
-        let merged = merger.value(Some(base), Some(theirs), Some(mine), &self.info.root, "")?;
+        let merged = merger.value(Some(base), Some(theirs), Some(mine), &self.info.root, &String::new)?;
         if !merger.conflicts.is_empty() {
             return Ok(Outcome::Conflicts(merger.conflicts));
         }
         let object = merged.unwrap_or_else(|| Value::Object(Map::new()));
-        let patch = match self.info.format {
-            PatchFormat::Strategic => strategic::create_two_way(theirs, &object, self.info)?,
-            PatchFormat::Merge => merge_patch::create(theirs, &object)?,
-        };
-        Ok(Outcome::Merged { object, patch })
+        let (patch, patch_type) = self.patch(theirs, &object)?;
+        Ok(Outcome::Merged { object, patch, patch_type })
+    }
+
+    /// The patch from `theirs` to the merged object, checked to produce exactly that object.
+    /// A strategic merge patch cannot say everything (a set holding duplicates, fields named like
+    /// directives); where the check fails, a JSON merge patch — which kube-apiserver accepts for
+    /// every kind, lists sent whole — says it instead.
+    fn patch(&self, theirs: &Value, object: &Value) -> Result<(Value, PatchType), PatchError> {
+        if self.info.format == PatchFormat::Strategic {
+            let strategic = strategic::create_two_way(theirs, object, self.info)
+                .and_then(|patch| Ok((strategic::apply(theirs, &patch, self.info)?, patch)));
+            if let Ok((result, patch)) = strategic
+                && result == *object
+            {
+                return Ok((patch, PatchType::Strategic));
+            }
+        }
+        let patch = merge_patch::create(theirs, object)?;
+        Ok((patch, PatchType::Merge))
     }
 }
 
@@ -158,6 +176,10 @@ const IDENTITY: [(&str, &str); 4] = [
     ("metadata.name", "/metadata/name"),
     ("metadata.namespace", "/metadata/namespace"),
 ];
+
+/// Where a value sits, rendered only when a conflict or an error needs it: building a pointer
+/// for every field visited would cost more than the merge itself.
+type Path<'p> = &'p dyn Fn() -> String;
 
 struct Merger<'a> {
     schema: &'a Schema,
@@ -177,7 +199,7 @@ impl Merger<'_> {
         theirs: Option<&Value>,
         mine: Option<&Value>,
         meta: &Meta,
-        path: &str,
+        path: Path<'_>,
     ) -> Result<Option<Value>, PatchError> {
         let (base, theirs, mine) = (present(base), present(theirs), present(mine));
         if theirs == mine || base == mine {
@@ -208,19 +230,16 @@ impl Merger<'_> {
         theirs: &Map<String, Value>,
         mine: &Map<String, Value>,
         meta: &Meta,
-        path: &str,
+        path: Path<'_>,
     ) -> Result<Map<String, Value>, PatchError> {
         let mut result = Map::new();
         let keys = theirs.keys().chain(mine.keys().filter(|k| present(theirs.get(*k)).is_none()));
         for key in keys {
             let field = self.schema.field(meta, key);
-            let merged = self.value(
-                base.and_then(|b| b.get(key)),
-                theirs.get(key),
-                mine.get(key),
-                field,
-                &push_key(path, key),
-            )?;
+            let merged =
+                self.value(base.and_then(|b| b.get(key)), theirs.get(key), mine.get(key), field, &|| {
+                    push_key(&path(), key)
+                })?;
             if let Some(v) = merged {
                 result.insert(key.clone(), v);
             }
@@ -231,17 +250,18 @@ impl Merger<'_> {
     /// Records a conflict unless the user resolved it, and yields the value to keep meanwhile.
     fn conflict(
         &mut self,
-        path: &str,
+        path: Path<'_>,
         base: Option<&Value>,
         theirs: Option<&Value>,
         mine: Option<&Value>,
     ) -> Option<Value> {
-        match self.resolutions.get(path) {
+        let path = path();
+        match self.resolutions.get(&path) {
             Some(Side::Mine) => mine.cloned(),
             Some(Side::Theirs) => theirs.cloned(),
             None => {
                 self.conflicts.push(Conflict {
-                    path: path.to_owned(),
+                    path,
                     base: base.cloned(),
                     theirs: theirs.cloned(),
                     mine: mine.cloned(),
@@ -260,7 +280,7 @@ impl Merger<'_> {
         whole: (Option<&Value>, Option<&Value>, Option<&Value>),
         kind: &ListKind<'_>,
         items: &Meta,
-        path: &str,
+        path: Path<'_>,
     ) -> Result<Option<Value>, PatchError> {
         let (Some(b), Some(t), Some(m)) = (
             Identified::new(base, kind, path)?,
@@ -280,9 +300,11 @@ impl Merger<'_> {
                 continue;
             }
             let (be, te, me) = (b.get(id), t.get(id), m.get(id));
-            let element_path = match kind {
-                ListKind::Keyed(keys) => push_selector(path, keys, te.or(me).or(be).unwrap_or(&Value::Null)),
-                _ => push_key(path, id),
+            let element_path = || match kind {
+                ListKind::Keyed(keys) => {
+                    push_selector(&path(), keys, te.or(me).or(be).unwrap_or(&Value::Null))
+                }
+                _ => push_key(&path(), id),
             };
             let before = self.conflicts.len();
             if let Some(v) = self.value(be, te, me, items, &element_path)? {
@@ -382,13 +404,13 @@ struct Identified<'v> {
 
 impl<'v> Identified<'v> {
     /// Identifies every element; `None` if two elements share an identity.
-    fn new(list: &'v [Value], kind: &ListKind<'_>, path: &str) -> Result<Option<Self>, PatchError> {
+    fn new(list: &'v [Value], kind: &ListKind<'_>, path: Path<'_>) -> Result<Option<Self>, PatchError> {
         let mut order = Vec::with_capacity(list.len());
         let mut by_id = HashMap::with_capacity(list.len());
         for (index, element) in list.iter().enumerate() {
             let id = match kind {
                 ListKind::Keyed(keys) => key_id(element, keys).ok_or_else(|| {
-                    PatchError::MissingMergeKey { path: path.to_owned(), index, key: keys.join(",") }
+                    PatchError::MissingMergeKey { path: path(), index, key: keys.join(",") }
                 })?,
                 _ => scalar_id(element),
             };
@@ -417,8 +439,12 @@ fn key_id(element: &Value, keys: &[String]) -> Option<String> {
     if !keys.iter().any(|k| object.contains_key(k)) {
         return None;
     }
-    let values: Vec<Value> = keys.iter().map(|k| object.get(k).cloned().unwrap_or(Value::Null)).collect();
-    Some(Value::Array(values).to_string())
+    if let [key] = keys {
+        return object.get(key).map(scalar_id);
+    }
+    let ids: Vec<String> = keys.iter().map(|k| object.get(k).map(scalar_id).unwrap_or_default()).collect();
+    // Identities never contain a NUL, so joining with one cannot make two identities equal.
+    Some(ids.join("\0"))
 }
 
 /// The order of the surviving elements of `base`: base's own, or that of the side that reordered
@@ -453,8 +479,9 @@ fn spine(
     // Survivors the reference lacks (kept by a resolved conflict on one side only) go after
     // their nearest base predecessor.
     let mut spine = reference;
+    let placed: HashSet<String> = spine.iter().cloned().collect();
     for (i, id) in base.order.iter().enumerate() {
-        if survivors.contains(id.as_str()) && !spine.contains(id) {
+        if survivors.contains(id.as_str()) && !placed.contains(id) {
             let at = base.order[..i]
                 .iter()
                 .rev()

@@ -162,3 +162,29 @@ fn errors_at_the_top_level_say_so() {
     let err = strategic::apply(&obj, &json!({"$patch": "frob"}), &info).unwrap_err();
     assert_eq!(err.to_string(), "unknown patch directive at the top level: $patch: \"frob\"");
 }
+
+#[test]
+fn strategic_patches_refuse_what_they_cannot_express() {
+    let obj = deployment();
+    let info = Schema::builtin().for_object(&obj);
+    let mut modified = obj.clone();
+    modified["spec"]["template"]["spec"]["$patch"] = json!("replace");
+    assert_eq!(
+        strategic::create_two_way(&obj, &modified, &info),
+        Err(PatchError::DirectiveLikeField { path: "/spec/template/spec/$patch".into() })
+    );
+    let mut modified = obj.clone();
+    modified["spec"]["template"]["spec"]["containers"] = json!("ctrl");
+    assert!(matches!(strategic::create_two_way(&obj, &modified, &info), Err(PatchError::WrongType { .. })));
+}
+
+#[test]
+fn a_live_set_with_duplicates_is_deduplicated_by_the_patch() {
+    let mut live = deployment();
+    live["metadata"]["finalizers"] = json!(["b", "b", "c"]);
+    let mut wanted = live.clone();
+    wanted["metadata"]["finalizers"] = json!(["b"]);
+    let info = Schema::builtin().for_object(&live);
+    let patch = strategic::create_two_way(&live, &wanted, &info).unwrap();
+    assert_eq!(strategic::apply(&live, &patch, &info).unwrap(), wanted);
+}

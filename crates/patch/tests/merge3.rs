@@ -160,7 +160,7 @@ fn resolutions_pick_a_side_per_field() {
         .resolve("/metadata/labels/x", Side::Theirs)
         .run(&base, Some(&theirs), &mine)
         .unwrap();
-    let Outcome::Merged { object, patch } = outcome else { panic!("resolved merge") };
+    let Outcome::Merged { object, patch, .. } = outcome else { panic!("resolved merge") };
     assert_eq!(object["spec"]["containers"][0]["image"], json!("a:3"));
     assert_eq!(object["metadata"]["labels"], json!({"x": "2", "y": "1"}));
     // The patch carries only what changes on the live object.
@@ -196,7 +196,7 @@ fn custom_resources_get_a_merge_patch() {
     theirs["spec"]["a"] = json!(2);
     let mut mine = base.clone();
     mine["spec"]["b"] = json!([1, 2]);
-    let Outcome::Merged { object, patch } = merge3(&base, &theirs, &mine, &info).unwrap() else {
+    let Outcome::Merged { object, patch, .. } = merge3(&base, &theirs, &mine, &info).unwrap() else {
         panic!("merge")
     };
     assert_eq!(object["spec"], json!({"a": 2, "b": [1, 2]}));
@@ -258,7 +258,8 @@ spec:
         object(json!([{"name": "http", "port": 80}, {"name": "https", "port": 8443}]), json!(["a", "c"]));
     let info = schema.for_object(&base);
     assert_eq!(info.format, PatchFormat::Merge);
-    let Outcome::Merged { object: merged, patch } = merge3(&base, &theirs, &mine, &info).unwrap() else {
+    let Outcome::Merged { object: merged, patch, patch_type } = merge3(&base, &theirs, &mine, &info).unwrap()
+    else {
         panic!("element-wise merge expected")
     };
     assert_eq!(
@@ -272,6 +273,7 @@ spec:
         patch,
         json!({"spec": {"listeners": merged["spec"]["listeners"], "hosts": merged["spec"]["hosts"]}})
     );
+    assert_eq!(patch_type, concord_patch::PatchType::Merge);
 
     // Without the schema the same lists are atomic: divergent edits conflict.
     let untyped = TypeInfo::untyped(PatchFormat::Merge);

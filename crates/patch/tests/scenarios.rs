@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use common::yaml;
 use concord_patch::merge3::{Merge3, Outcome};
-use concord_patch::{PatchFormat, Schema, merge_patch, strategic};
+use concord_patch::{PatchFormat, PatchType, Schema};
 use serde_json::Value;
 
 fn scenarios_dir() -> PathBuf {
@@ -32,14 +32,18 @@ fn check(name: &str, case: &Value) -> Vec<String> {
         Merge3::new(&info).run(base, theirs, mine).unwrap_or_else(|e| panic!("{name}: merge3 failed: {e}"));
 
     let (label, live, reported) = match &outcome {
-        Outcome::Merged { object, patch } => {
+        Outcome::Merged { object, patch, patch_type } => {
             let theirs = theirs.expect("merged implies a live object");
-            // The patch must do exactly what the merge says, on the live object.
-            let patched = match info.format {
-                PatchFormat::Strategic => strategic::apply(theirs, patch, &info),
-                PatchFormat::Merge => merge_patch::apply(theirs, patch),
+            // The patch must do exactly what the merge says, on the live object, in the format
+            // the kind takes.
+            let expected_type = match info.format {
+                PatchFormat::Strategic => PatchType::Strategic,
+                PatchFormat::Merge => PatchType::Merge,
+            };
+            if *patch_type != expected_type {
+                problems.push(format!("patch type {patch_type}, expected {expected_type}"));
             }
-            .expect("merge patch applies");
+            let patched = patch_type.apply(theirs, patch, &info).expect("merge patch applies");
             if &patched != object {
                 problems.push(format!(
                     "patch {patch} applied to theirs gives {patched}, not the merged {object}"

@@ -137,9 +137,10 @@ pub fn merge3(
     let info = schema.for_object(base);
     let merge = resolutions.iter().fold(Merge3::new(&info), |m, (path, side)| m.resolve(path.clone(), *side));
     Ok(match merge.run(base, Some(theirs), mine)? {
-        Outcome::Merged { object, patch } => {
+        Outcome::Merged { object, patch, patch_type } => {
             let outcome = if &object == theirs { "unchanged" } else { "merged" };
-            Merge3Answer { json: json!({"outcome": outcome, "object": object, "patch": patch}), clean: true }
+            let json = json!({"outcome": outcome, "object": object, "patch": patch, "patchType": patch_type});
+            Merge3Answer { json, clean: true }
         }
         Outcome::Conflicts(conflicts) => Merge3Answer {
             json: json!({"outcome": "conflict", "conflicts": serde_json::to_value(&conflicts).map_err(Error::Encode)?}),

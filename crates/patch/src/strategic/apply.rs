@@ -5,12 +5,14 @@ use std::collections::{HashMap, HashSet};
 use serde_json::{Map, Value};
 
 use super::order::{Keyed, normalize, scalar_id};
-use super::{DELETE_FROM_PRIMITIVE_LIST, PATCH, RETAIN_KEYS, SET_ELEMENT_ORDER, require_strategic};
+use super::{
+    DELETE_FROM_PRIMITIVE_LIST, PATCH, RETAIN_KEYS, SET_ELEMENT_ORDER, check_shape, require_strategic,
+};
 use crate::PatchError;
 use crate::error::type_name;
 use crate::json::check_all;
 use crate::pointer::{push_index, push_key};
-use crate::schema::{ListKind, Meta, Schema, Shape, TypeInfo};
+use crate::schema::{ListKind, Meta, Schema, TypeInfo};
 
 /// Applies a strategic merge patch to an object. Both must be JSON objects; `null` in the patch
 /// deletes a field. Fails on an unknown directive, a list element without its merge key, or a
@@ -131,7 +133,7 @@ impl Merger<'_> {
         meta: &Meta,
         path: &str,
     ) -> Result<Value, PatchError> {
-        check_shape(patch, meta, path)?;
+        check_shape(patch, meta, || path.to_owned())?;
         match (old, patch) {
             (Some(Value::Object(old)), Value::Object(p)) if !meta.replace => {
                 self.merge_map(old, p, meta, path).map(Value::Object)
@@ -393,21 +395,6 @@ fn check_patch_follows_order(
         }
     }
     Ok(())
-}
-
-/// Refuses a patch value whose JSON type contradicts the schema (kube-apiserver could not decode
-/// the result into the type).
-fn check_shape(value: &Value, meta: &Meta, path: &str) -> Result<(), PatchError> {
-    let expected = match (&meta.shape, value) {
-        (Shape::List(_), Value::Array(_)) | (Shape::Object(_) | Shape::Map(_), Value::Object(_)) => {
-            return Ok(());
-        }
-        (Shape::Scalar, Value::Array(_) | Value::Object(_)) => "a scalar",
-        (Shape::List(_), _) => "list",
-        (Shape::Object(_) | Shape::Map(_), _) => "object",
-        _ => return Ok(()),
-    };
-    Err(wrong_type(path, expected, value))
 }
 
 fn as_list<'v>(value: &'v Value, path: &str) -> Result<&'v Vec<Value>, PatchError> {

@@ -6,7 +6,9 @@ use std::collections::{HashMap, HashSet};
 use serde_json::{Map, Value, json};
 
 use super::order::scalar_id;
-use super::{DELETE_FROM_PRIMITIVE_LIST, PATCH, RETAIN_KEYS, SET_ELEMENT_ORDER, require_strategic};
+use super::{
+    DELETE_FROM_PRIMITIVE_LIST, PATCH, RETAIN_KEYS, SET_ELEMENT_ORDER, check_shape, require_strategic,
+};
 use crate::PatchError;
 use crate::error::type_name;
 use crate::json::check_all;
@@ -121,14 +123,18 @@ impl Differ<'_> {
                 retained.push(key.clone());
             }
             let field = self.schema.field(meta, key);
-            let field_path = push_key(path, key);
+            let field_path = || push_key(path, key);
+            if key.starts_with('$') {
+                return Err(PatchError::DirectiveLikeField { path: field_path() });
+            }
+            check_shape(new, field, field_path)?;
             match (original.get(key).filter(|v| !v.is_null()), new) {
                 (None, _) => self.changed(&mut patch, key, new),
                 (Some(Value::Object(old)), Value::Object(new)) => {
-                    self.diff_map_field(&mut patch, key, old, new, field, &field_path)?;
+                    self.diff_map_field(&mut patch, key, old, new, field, &field_path())?;
                 }
                 (Some(Value::Array(old)), Value::Array(new)) => {
-                    self.diff_list_field(&mut patch, key, old, new, field, &field_path)?;
+                    self.diff_list_field(&mut patch, key, old, new, field, &field_path())?;
                 }
                 (Some(old), _) if old != new => self.changed(&mut patch, key, new),
                 (Some(_), _) => {}
@@ -137,6 +143,9 @@ impl Differ<'_> {
         if !self.options.ignore_deletions {
             for (key, old) in original {
                 if !old.is_null() && modified.get(key).is_none_or(Value::is_null) {
+                    if key.starts_with('$') {
+                        return Err(PatchError::DirectiveLikeField { path: push_key(path, key) });
+                    }
                     patch.insert(key.clone(), Value::Null);
                 }
             }
@@ -317,8 +326,15 @@ impl Differ<'_> {
     fn diff_scalars(&self, old: &[Value], new: &[Value]) -> ListDiff {
         let old_ids: HashSet<String> = old.iter().map(scalar_id).collect();
         let new_ids: HashSet<String> = new.iter().map(scalar_id).collect();
-        let additions =
-            if self.options.ignore_changes_and_additions { Vec::new() } else { values_not_in(new, &old_ids) };
+        let additions = if self.options.ignore_changes_and_additions {
+            Vec::new()
+        } else if old_ids.len() < old.len() && old != new {
+            // The live list holds duplicates. kube-apiserver deduplicates a merged scalar list
+            // only when the patch lists values for it, so every wanted value is listed.
+            values_not_in(new, &HashSet::new())
+        } else {
+            values_not_in(new, &old_ids)
+        };
         let deletions = if self.options.ignore_deletions { Vec::new() } else { values_not_in(old, &new_ids) };
         let wants_order = (!self.options.ignore_deletions && !deletions.is_empty())
             || (!self.options.ignore_changes_and_additions && old != new);

@@ -23,7 +23,10 @@ pub use apply::apply;
 pub use diff::{create_three_way, create_two_way};
 
 use crate::PatchError;
-use crate::schema::{PatchFormat, TypeInfo};
+use serde_json::Value;
+
+use crate::error::type_name;
+use crate::schema::{Meta, PatchFormat, Shape, TypeInfo};
 
 /// The directive key inside a map or list element.
 pub(crate) const PATCH: &str = "$patch";
@@ -41,4 +44,23 @@ fn require_strategic(info: &TypeInfo<'_>) -> Result<(), PatchError> {
         PatchFormat::Strategic => Ok(()),
         PatchFormat::Merge => Err(PatchError::StrategicUnsupported),
     }
+}
+
+/// Refuses a patch value whose JSON type contradicts the schema (kube-apiserver could not decode
+/// the result into the type).
+pub(super) fn check_shape(
+    value: &Value,
+    meta: &Meta,
+    path: impl FnOnce() -> String,
+) -> Result<(), PatchError> {
+    let expected = match (&meta.shape, value) {
+        (Shape::List(_), Value::Array(_)) | (Shape::Object(_) | Shape::Map(_), Value::Object(_)) => {
+            return Ok(());
+        }
+        (Shape::Scalar, Value::Array(_) | Value::Object(_)) => "a scalar",
+        (Shape::List(_), _) => "list",
+        (Shape::Object(_) | Shape::Map(_), _) => "object",
+        _ => return Ok(()),
+    };
+    Err(PatchError::WrongType { path: path(), expected, found: type_name(value) })
 }

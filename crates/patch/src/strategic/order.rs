@@ -45,9 +45,18 @@ pub(crate) fn normalize(merged: Vec<Keyed>, order: &[String], server: &[String])
     result
 }
 
-/// The identity of a scalar element.
+/// The identity of a scalar element. Strings are marked with a leading quote instead of being
+/// serialized (no other JSON scalar starts with one), which keeps identities distinct and cheap.
 pub(crate) fn scalar_id(value: &Value) -> String {
-    value.to_string()
+    match value {
+        Value::String(s) => {
+            let mut id = String::with_capacity(s.len() + 1);
+            id.push('"');
+            id.push_str(s);
+            id
+        }
+        other => other.to_string(),
+    }
 }
 
 #[cfg(test)]
