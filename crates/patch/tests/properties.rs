@@ -7,7 +7,7 @@
 
 use concord_patch::json_patch::{self, CreateOptions};
 use concord_patch::merge3::{Outcome, merge3};
-use concord_patch::{Schema, merge_patch, strategic};
+use concord_patch::{PatchType, Schema, merge_patch, strategic};
 use proptest::prelude::*;
 use serde_json::{Map, Value, json};
 
@@ -228,8 +228,10 @@ proptest! {
         let one = merge3(&base, &theirs, &mine, &info).unwrap();
         let other = merge3(&base, &mine, &theirs, &info).unwrap();
         match (&one, &other) {
-            (Outcome::Merged { object: a, patch }, Outcome::Merged { object: b, .. }) => {
+            (Outcome::Merged { object: a, patch, patch_type }, Outcome::Merged { object: b, .. }) => {
                 prop_assert_eq!(a, b);
+                // Ordinary Deployments never need the merge-patch fallback.
+                prop_assert_eq!(*patch_type, PatchType::Strategic);
                 prop_assert_eq!(&strategic::apply(&theirs, patch, &info).unwrap(), a);
             }
             (Outcome::Conflicts(a), Outcome::Conflicts(b)) => {
