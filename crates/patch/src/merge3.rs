@@ -23,7 +23,7 @@ use serde_json::{Map, Value};
 
 use crate::error::type_name;
 use crate::json::check_all;
-use crate::pointer::{push_key, push_selector};
+use crate::pointer::{LazyPath, push_key, push_selector};
 use crate::schema::{ListKind, Meta, PatchFormat, Schema, TypeInfo};
 use crate::strategic::order::scalar_id;
 use crate::{PatchError, PatchType, merge_patch, strategic};
@@ -177,10 +177,6 @@ const IDENTITY: [(&str, &str); 4] = [
     ("metadata.namespace", "/metadata/namespace"),
 ];
 
-/// Where a value sits, rendered only when a conflict or an error needs it: building a pointer
-/// for every field visited would cost more than the merge itself.
-type Path<'p> = &'p dyn Fn() -> String;
-
 struct Merger<'a> {
     schema: &'a Schema,
     resolutions: &'a HashMap<String, Side>,
@@ -199,7 +195,7 @@ impl Merger<'_> {
         theirs: Option<&Value>,
         mine: Option<&Value>,
         meta: &Meta,
-        path: Path<'_>,
+        path: LazyPath<'_>,
     ) -> Result<Option<Value>, PatchError> {
         let (base, theirs, mine) = (present(base), present(theirs), present(mine));
         if theirs == mine || base == mine {
@@ -230,7 +226,7 @@ impl Merger<'_> {
         theirs: &Map<String, Value>,
         mine: &Map<String, Value>,
         meta: &Meta,
-        path: Path<'_>,
+        path: LazyPath<'_>,
     ) -> Result<Map<String, Value>, PatchError> {
         let mut result = Map::new();
         let keys = theirs.keys().chain(mine.keys().filter(|k| present(theirs.get(*k)).is_none()));
@@ -250,7 +246,7 @@ impl Merger<'_> {
     /// Records a conflict unless the user resolved it, and yields the value to keep meanwhile.
     fn conflict(
         &mut self,
-        path: Path<'_>,
+        path: LazyPath<'_>,
         base: Option<&Value>,
         theirs: Option<&Value>,
         mine: Option<&Value>,
@@ -280,7 +276,7 @@ impl Merger<'_> {
         whole: (Option<&Value>, Option<&Value>, Option<&Value>),
         kind: &ListKind<'_>,
         items: &Meta,
-        path: Path<'_>,
+        path: LazyPath<'_>,
     ) -> Result<Option<Value>, PatchError> {
         let (Some(b), Some(t), Some(m)) = (
             Identified::new(base, kind, path)?,
@@ -404,7 +400,7 @@ struct Identified<'v> {
 
 impl<'v> Identified<'v> {
     /// Identifies every element; `None` if two elements share an identity.
-    fn new(list: &'v [Value], kind: &ListKind<'_>, path: Path<'_>) -> Result<Option<Self>, PatchError> {
+    fn new(list: &'v [Value], kind: &ListKind<'_>, path: LazyPath<'_>) -> Result<Option<Self>, PatchError> {
         let mut order = Vec::with_capacity(list.len());
         let mut by_id = HashMap::with_capacity(list.len());
         for (index, element) in list.iter().enumerate() {

@@ -5,6 +5,10 @@
 
 use serde_json::Value;
 
+/// A pointer rendered only when needed (for a conflict or an error): building one for every
+/// field a merge visits would cost more than the merge.
+pub(crate) type LazyPath<'p> = &'p dyn Fn() -> String;
+
 /// Escapes one reference token (`~` → `~0`, `/` → `~1`).
 pub fn escape(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")

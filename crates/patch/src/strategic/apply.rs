@@ -93,16 +93,22 @@ impl Merger<'_> {
                 server_orders.push((field, server_order(items, patch_list, field_meta)));
             }
         }
+        // Deletions are gathered and made in one pass: removing keys one by one from an
+        // order-keeping map shifts it every time, quadratic on a large ConfigMap.
+        let deleted: HashSet<&str> = patch
+            .iter()
+            .filter(|(k, v)| v.is_null() && !k.starts_with('$'))
+            .map(|(k, _)| k.as_str())
+            .collect();
+        if !deleted.is_empty() {
+            original.retain(|k, _| !deleted.contains(k.as_str()));
+        }
         for (key, value) in patch {
-            if key.starts_with('$') {
+            if key.starts_with('$') || value.is_null() {
                 continue;
             }
             let field_meta = self.schema.field(meta, key);
             let field_path = push_key(path, key);
-            if value.is_null() {
-                original.shift_remove(key);
-                continue;
-            }
             let old = original.get_mut(key).map(std::mem::take);
             let merged = self.merge_value(old, value, field_meta, &field_path)?;
             original.insert(key.clone(), merged);
@@ -216,6 +222,7 @@ impl Merger<'_> {
         path: &str,
     ) -> Result<Vec<Value>, PatchError> {
         let mut regular = Vec::with_capacity(patch.len());
+        let mut deleted = HashSet::new();
         let mut replace = false;
         for (i, element) in patch.iter().enumerate() {
             let element_path = push_index(path, i);
@@ -226,13 +233,15 @@ impl Merger<'_> {
                 None => regular.push((i, map)),
                 Some(directive) => match directive.as_str() {
                     Some("delete") => {
-                        let target = map.get(key).ok_or_else(|| missing_key(path, i, key))?;
-                        original.retain(|o| o.get(key) != Some(target));
+                        deleted.insert(map.get(key).map(scalar_id).ok_or_else(|| missing_key(path, i, key))?);
                     }
                     Some("replace") => replace = true,
                     _ => return Err(unknown_directive(&element_path, PATCH, directive)),
                 },
             }
+        }
+        if !deleted.is_empty() {
+            original.retain(|o| o.get(key).is_none_or(|k| !deleted.contains(&scalar_id(k))));
         }
         if replace {
             return regular

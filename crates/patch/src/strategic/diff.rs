@@ -13,7 +13,7 @@ use crate::PatchError;
 use crate::error::type_name;
 use crate::json::check_all;
 use crate::merge_patch::without_nulls;
-use crate::pointer::{push_index, push_key, push_selector};
+use crate::pointer::{LazyPath, push_index, push_key, push_selector};
 use crate::schema::{ListKind, Meta, Schema, TypeInfo};
 
 /// Creates the patch that turns `original` into `modified`: changed and added fields, `null` for
@@ -26,7 +26,7 @@ pub fn create_two_way(original: &Value, modified: &Value, info: &TypeInfo<'_>) -
     let (o, m) = (object(original, "original object")?, object(modified, "modified object")?);
     let differ =
         Differ { schema: info.schema, options: Options { set_element_order: true, ..Options::default() } };
-    differ.diff_maps(o, m, &info.root, false, "").map(Value::Object)
+    differ.diff_maps(o, m, &info.root, false, &String::new).map(Value::Object)
 }
 
 /// Creates the patch `kubectl apply` sends: the changes from the live object (`current`) to the
@@ -50,13 +50,13 @@ pub fn create_three_way(
     let c = object(current, "current object")?;
     let differ = |options| Differ { schema: info.schema, options };
     let delta = differ(Options { ignore_deletions: true, set_element_order: true, ..Options::default() })
-        .diff_maps(c, m, &info.root, false, "")?;
+        .diff_maps(c, m, &info.root, false, &String::new)?;
     let deletions =
         differ(Options { ignore_changes_and_additions: true, set_element_order: true, ..Options::default() })
-            .diff_maps(o, m, &info.root, false, "")?;
+            .diff_maps(o, m, &info.root, false, &String::new)?;
     let patch = combine(deletions, delta, info.schema, &info.root);
     if !overwrite {
-        let changed = differ(Options::default()).diff_maps(o, c, &info.root, false, "")?;
+        let changed = differ(Options::default()).diff_maps(o, c, &info.root, false, &String::new)?;
         let mut paths = Vec::new();
         conflicts(
             &Value::Object(patch.clone()),
@@ -110,7 +110,7 @@ impl Differ<'_> {
         modified: &Map<String, Value>,
         meta: &Meta,
         retain_keys: bool,
-        path: &str,
+        path: LazyPath<'_>,
     ) -> Result<Map<String, Value>, PatchError> {
         let mut patch = Map::new();
         let mut retained = Vec::new();
@@ -123,18 +123,19 @@ impl Differ<'_> {
                 retained.push(key.clone());
             }
             let field = self.schema.field(meta, key);
-            let field_path = || push_key(path, key);
+            let field_path = || push_key(&path(), key);
             if key.starts_with('$') {
                 return Err(PatchError::DirectiveLikeField { path: field_path() });
             }
             check_shape(new, field, field_path)?;
             match (original.get(key).filter(|v| !v.is_null()), new) {
                 (None, _) => self.changed(&mut patch, key, new),
+                (Some(old), new) if old == new => {}
                 (Some(Value::Object(old)), Value::Object(new)) => {
-                    self.diff_map_field(&mut patch, key, old, new, field, &field_path())?;
+                    self.diff_map_field(&mut patch, key, old, new, field, &field_path)?;
                 }
                 (Some(Value::Array(old)), Value::Array(new)) => {
-                    self.diff_list_field(&mut patch, key, old, new, field, &field_path())?;
+                    self.diff_list_field(&mut patch, key, old, new, field, &field_path)?;
                 }
                 (Some(old), _) if old != new => self.changed(&mut patch, key, new),
                 (Some(_), _) => {}
@@ -144,7 +145,7 @@ impl Differ<'_> {
             for (key, old) in original {
                 if !old.is_null() && modified.get(key).is_none_or(Value::is_null) {
                     if key.starts_with('$') {
-                        return Err(PatchError::DirectiveLikeField { path: push_key(path, key) });
+                        return Err(PatchError::DirectiveLikeField { path: push_key(&path(), key) });
                     }
                     patch.insert(key.clone(), Value::Null);
                 }
@@ -175,7 +176,7 @@ impl Differ<'_> {
         old: &Map<String, Value>,
         new: &Map<String, Value>,
         meta: &Meta,
-        path: &str,
+        path: LazyPath<'_>,
     ) -> Result<(), PatchError> {
         if meta.replace {
             if old != new && !self.options.ignore_changes_and_additions {
@@ -201,42 +202,38 @@ impl Differ<'_> {
         old: &[Value],
         new: &[Value],
         meta: &Meta,
-        path: &str,
+        path: LazyPath<'_>,
     ) -> Result<(), PatchError> {
         let holds_maps = old.iter().chain(new).any(Value::is_object);
-        let ListDiff { changes, deletions, order } = match meta.strategic_list() {
+        let keyed = match meta.strategic_list() {
             ListKind::Atomic => {
-                if old != new {
-                    self.changed(patch, key, &Value::Array(new.to_vec()));
-                }
+                self.changed(patch, key, &Value::Array(new.to_vec()));
                 return Ok(());
             }
-            // Elements sharing a merge key (ports 80/TCP and 80/UDP share `containerPort`) cannot
-            // be addressed by a keyed patch; kubectl's patch would merge them into one. The list
-            // is sent whole instead, which kube-apiserver applies exactly.
-            ListKind::Keyed(keys)
-                if holds_maps && (repeats_key(old, &keys[0]) || repeats_key(new, &keys[0])) =>
-            {
-                if old != new && !self.options.ignore_changes_and_additions {
-                    let mut list = vec![json!({ PATCH: "replace" })];
-                    list.extend(new.iter().map(without_nulls));
-                    patch.insert(key.to_owned(), Value::Array(list));
-                }
-                return Ok(());
-            }
-            ListKind::Keyed(keys) if holds_maps => self.diff_keyed(old, new, keys, meta, path)?,
+            ListKind::Keyed(keys) if holds_maps => self.diff_keyed(old, new, &keys[0], meta, path)?,
             ListKind::Keyed(_) | ListKind::Set => {
                 if let Some((i, v)) =
                     new.iter().chain(old).enumerate().find(|(_, v)| v.is_object() || v.is_array())
                 {
                     return Err(PatchError::WrongType {
-                        path: push_index(path, i),
+                        path: push_index(&path(), i),
                         expected: "a scalar (the list has no merge key)",
                         found: type_name(v),
                     });
                 }
-                self.diff_scalars(old, new)
+                Some(self.diff_scalars(old, new))
             }
+        };
+        let Some(ListDiff { changes, deletions, order }) = keyed else {
+            // Elements sharing a merge key (ports 80/TCP and 80/UDP share `containerPort`) cannot
+            // be addressed by a keyed patch; kubectl's patch would merge them into one. The list
+            // is sent whole instead, which kube-apiserver applies exactly.
+            if !self.options.ignore_changes_and_additions {
+                let mut list = vec![json!({ PATCH: "replace" })];
+                list.extend(new.iter().map(without_nulls));
+                patch.insert(key.to_owned(), Value::Array(list));
+            }
+            return Ok(());
         };
         if !changes.is_empty() {
             patch.insert(key.to_owned(), Value::Array(changes));
@@ -251,75 +248,73 @@ impl Differ<'_> {
     }
 
     /// A keyed list: changed elements (with their key), new elements, `$patch: delete` for
-    /// removed ones, and the element order.
+    /// removed ones, and the element order. `None` when two elements of a list share a key.
     fn diff_keyed(
         &self,
         old: &[Value],
         new: &[Value],
-        keys: &[String],
+        key: &str,
         meta: &Meta,
-        path: &str,
-    ) -> Result<ListDiff, PatchError> {
+        path: LazyPath<'_>,
+    ) -> Result<Option<ListDiff>, PatchError> {
         let items = self.schema.item(meta);
-        let key = keys[0].as_str();
-        let key_of = |list: &[Value], i: usize| -> Result<Value, PatchError> {
-            list[i].get(key).cloned().ok_or_else(|| PatchError::MissingMergeKey {
-                path: path.to_owned(),
-                index: i,
-                key: key.to_owned(),
-            })
+        let ids = |list: &[Value]| -> Result<Vec<String>, PatchError> {
+            list.iter()
+                .enumerate()
+                .map(|(index, e)| {
+                    e.get(key).map(scalar_id).ok_or_else(|| PatchError::MissingMergeKey {
+                        path: path(),
+                        index,
+                        key: key.to_owned(),
+                    })
+                })
+                .collect()
         };
-        let old_keys = (0..old.len()).map(|i| key_of(old, i)).collect::<Result<Vec<_>, _>>()?;
-        let new_keys = (0..new.len()).map(|i| key_of(new, i)).collect::<Result<Vec<_>, _>>()?;
-        let old_by_key: HashMap<String, usize> =
-            old_keys.iter().enumerate().rev().map(|(i, k)| (scalar_id(k), i)).collect();
-        let new_ids: HashSet<String> = new_keys.iter().map(scalar_id).collect();
+        let (old_ids, new_ids) = (ids(old)?, ids(new)?);
+        let old_by_id: HashMap<&str, usize> =
+            old_ids.iter().enumerate().map(|(i, id)| (id.as_str(), i)).collect();
+        let new_set: HashSet<&str> = new_ids.iter().map(String::as_str).collect();
+        if old_by_id.len() < old.len() || new_set.len() < new.len() {
+            return Ok(None);
+        }
 
         let mut changes = Vec::new();
-        for (value, key_value) in new.iter().zip(&new_keys) {
+        let keys = [key.to_owned()];
+        for (value, id) in new.iter().zip(&new_ids) {
             let Some(element) = value.as_object() else { continue };
-            match old_by_key.get(&scalar_id(key_value)).and_then(|&i| old[i].as_object()) {
-                Some(previous) => {
-                    let element_path = push_selector(path, keys, value);
+            match old_by_id.get(id.as_str()).map(|&i| &old[i]) {
+                Some(previous) if previous == value => {}
+                Some(Value::Object(previous)) => {
+                    let element_path = || push_selector(&path(), &keys, value);
                     let sub = self.diff_maps(previous, element, items, meta.retain_keys, &element_path)?;
                     if !sub.is_empty() {
                         let mut with_key = Map::with_capacity(sub.len() + 1);
-                        with_key.insert(key.to_owned(), key_value.clone());
+                        with_key.insert(key.to_owned(), value[key].clone());
                         with_key.extend(sub);
                         changes.push(Value::Object(with_key));
                     }
                 }
-                None if !self.options.ignore_changes_and_additions => {
-                    changes.push(without_nulls(&Value::Object(element.clone())));
-                }
-                None => {}
+                _ if !self.options.ignore_changes_and_additions => changes.push(without_nulls(value)),
+                _ => {}
             }
         }
         if !self.options.ignore_deletions {
-            for key_value in old_keys.iter().filter(|k| !new_ids.contains(&scalar_id(k))) {
-                let mut deletion = Map::new();
-                deletion.insert(key.to_owned(), key_value.clone());
-                deletion.insert(PATCH.to_owned(), Value::String("delete".into()));
-                changes.push(Value::Object(deletion));
+            for (previous, id) in old.iter().zip(&old_ids) {
+                if !new_set.contains(id.as_str()) {
+                    changes.push(json!({ key: previous[key].clone(), PATCH: "delete" }));
+                }
             }
         }
-        let order_same = old_keys == new_keys;
+        let order_same = old_ids == new_ids;
         let wants_order = (!self.options.ignore_changes_and_additions
             && (!changes.is_empty() || !order_same))
             || (!self.options.ignore_deletions && !changes.is_empty());
         let order = if self.options.set_element_order && wants_order {
-            new_keys
-                .into_iter()
-                .map(|k| {
-                    let mut m = Map::new();
-                    m.insert(key.to_owned(), k);
-                    Value::Object(m)
-                })
-                .collect()
+            new.iter().map(|e| json!({ key: e[key].clone() })).collect()
         } else {
             Vec::new()
         };
-        Ok(ListDiff { changes, deletions: Vec::new(), order })
+        Ok(Some(ListDiff { changes, deletions: Vec::new(), order }))
     }
 
     /// A merged list of scalars: added values, removed values, and the element order.
@@ -353,12 +348,6 @@ fn values_not_in(list: &[Value], other: &HashSet<String>) -> Vec<Value> {
         })
         .cloned()
         .collect()
-}
-
-/// Whether two elements of a keyed list share a merge key value.
-fn repeats_key(list: &[Value], key: &str) -> bool {
-    let mut seen = HashSet::with_capacity(list.len());
-    list.iter().filter_map(|e| e.get(key)).any(|k| !seen.insert(scalar_id(k)))
 }
 
 /// Merges the deletions and the delta of a three-way patch into one patch. They touch disjoint
