@@ -284,6 +284,7 @@ fn merge3_outcomes_and_exit_codes() {
     assert_eq!(merged["outcome"], "merged");
     assert_eq!(merged["object"]["data"], json!({"x": "10", "y": "20"}));
     assert_eq!(merged["patch"], json!({"data": {"y": "20"}}));
+    assert_eq!(merged["patchType"], "strategic");
 
     let unchanged = f.concord(&["patch", "merge3", "base.yaml", "theirs.yaml", "base.yaml"]).ok();
     assert_eq!(unchanged["outcome"], "unchanged");
@@ -384,6 +385,7 @@ fn custom_resources_take_merge_patch_and_crd_metadata() {
     let merged =
         f.concord(&["patch", "merge3", "--crd", "crd.yaml", "base.yaml", "theirs.yaml", "mine.yaml"]).ok();
     assert_eq!(merged["outcome"], "merged");
+    assert_eq!(merged["patchType"], "merge");
     assert_eq!(
         merged["object"]["spec"]["parts"],
         json!([{"name": "a", "size": 2}, {"name": "b", "size": 3}])

@@ -1,7 +1,9 @@
 //! Creating strategic merge patches (apimachinery's `CreateTwoWayMergePatch` and
 //! `CreateThreeWayMergePatch`, the latter being what `kubectl apply` sends).
 
-use std::collections::{HashMap, HashSet};
+// Identities hash with FxHash: SipHash's flooding resistance is not needed for the keys of one
+// document and costs a fifth of a large merge.
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use serde_json::{Map, Value, json};
 
@@ -23,6 +25,15 @@ use crate::schema::{ListKind, Meta, Schema, TypeInfo};
 pub fn create_two_way(original: &Value, modified: &Value, info: &TypeInfo<'_>) -> Result<Value, PatchError> {
     require_strategic(info)?;
     check_all(&[original, modified])?;
+    create_two_way_within_limits(original, modified, info)
+}
+
+/// [`create_two_way`] for documents already checked against the depth limit.
+pub(crate) fn create_two_way_within_limits(
+    original: &Value,
+    modified: &Value,
+    info: &TypeInfo<'_>,
+) -> Result<Value, PatchError> {
     let (o, m) = (object(original, "original object")?, object(modified, "modified object")?);
     let differ =
         Differ { schema: info.schema, options: Options { set_element_order: true, ..Options::default() } };
@@ -326,7 +337,7 @@ impl Differ<'_> {
         } else if old_ids.len() < old.len() && old != new {
             // The live list holds duplicates. kube-apiserver deduplicates a merged scalar list
             // only when the patch lists values for it, so every wanted value is listed.
-            values_not_in(new, &HashSet::new())
+            values_not_in(new, &HashSet::default())
         } else {
             values_not_in(new, &old_ids)
         };
@@ -340,7 +351,7 @@ impl Differ<'_> {
 
 /// The distinct values of `list` that `other` (a set of identities) lacks, in `list`'s order.
 fn values_not_in(list: &[Value], other: &HashSet<String>) -> Vec<Value> {
-    let mut seen = HashSet::new();
+    let mut seen = HashSet::default();
     list.iter()
         .filter(|v| {
             let id = scalar_id(v);

@@ -20,6 +20,8 @@ mod diff;
 pub(crate) mod order;
 
 pub use apply::apply;
+pub(crate) use apply::apply_within_limits;
+pub(crate) use diff::create_two_way_within_limits;
 pub use diff::{create_three_way, create_two_way};
 
 use crate::PatchError;

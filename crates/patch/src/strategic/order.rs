@@ -1,6 +1,6 @@
 //! The element order of merged lists, as apimachinery's `normalizeElementOrder` defines it.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use serde_json::Value;
 
