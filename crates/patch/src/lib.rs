@@ -11,6 +11,33 @@
 //! - [`schema`]: the patch metadata all of these follow, from OpenAPI or the built-in table.
 //! - [`pointer`]: JSON pointers that address keyed-list elements by key, as conflicts do.
 //!
+//! # Example: the lost-update race, merged
+//!
+//! Two people load the same Deployment; one adds an annotation and saves first, the other adds
+//! a label from the stale copy. Both changes survive, and the patch to send carries only the
+//! second person's change:
+//!
+//! ```
+//! use concord_patch::{Schema, merge3::{merge3, Outcome}};
+//! use serde_json::json;
+//!
+//! let base = json!({"apiVersion": "apps/v1", "kind": "Deployment",
+//!     "metadata": {"name": "web", "labels": {"app": "web"}}});
+//! let mut theirs = base.clone();
+//! theirs["metadata"]["annotations"] = json!({"foo": "bar"});
+//! let mut mine = base.clone();
+//! mine["metadata"]["labels"]["hello"] = json!("world");
+//!
+//! let info = Schema::builtin().for_object(&base);
+//! let Outcome::Merged { object, patch, .. } = merge3(&base, &theirs, &mine, &info)? else {
+//!     panic!("no conflict here");
+//! };
+//! assert_eq!(object["metadata"]["annotations"]["foo"], "bar");
+//! assert_eq!(object["metadata"]["labels"]["hello"], "world");
+//! assert_eq!(patch, json!({"metadata": {"labels": {"hello": "world"}}}));
+//! # Ok::<(), concord_patch::PatchError>(())
+//! ```
+//!
 //! Every entry point refuses documents nested deeper than [`json::MAX_DEPTH`] with
 //! [`PatchError::TooDeep`] instead of risking the stack.
 
