@@ -321,10 +321,7 @@ fn apply_retain_keys(
 
 /// The identity of a list element: its merge key's value in a keyed list, itself otherwise.
 fn element_id(meta: &Meta, element: &Value) -> Option<String> {
-    match meta.strategic_list() {
-        ListKind::Keyed(keys) => element.get(&keys[0]).map(scalar_id),
-        _ => Some(scalar_id(element)),
-    }
+    identity(meta, element).map(scalar_id)
 }
 
 /// The server order a `$setElementOrder` pass compares elements by. apimachinery takes the live
@@ -401,21 +398,24 @@ fn check_patch_follows_order(
     meta: &Meta,
     path: &str,
 ) -> Result<(), PatchError> {
-    let id = |v: &Value| element_id(meta, v);
-    let positions: HashMap<String, usize> =
-        order.iter().enumerate().filter_map(|(i, v)| id(v).map(|id| (id, i))).collect();
-    let mut last = None;
+    // The patch list must be a subsequence of the order list: one walk comparing key values,
+    // with no identity built per element of what may be a long list.
+    let mut remaining = order.iter().map(|o| identity(meta, o));
     for element in list.iter().filter(|e| e.get(PATCH).is_none()) {
-        let at = id(element).and_then(|id| positions.get(&id).copied());
-        match (at, last) {
-            (None, _) => return Err(PatchError::SetElementOrderMismatch { path: path.to_owned() }),
-            (Some(at), Some(prev)) if at < prev => {
-                return Err(PatchError::SetElementOrderMismatch { path: path.to_owned() });
-            }
-            (Some(at), _) => last = Some(at),
+        let wanted = identity(meta, element);
+        if wanted.is_none() || !remaining.any(|o| o == wanted) {
+            return Err(PatchError::SetElementOrderMismatch { path: path.to_owned() });
         }
     }
     Ok(())
+}
+
+/// What identifies a list element: its merge key's value in a keyed list, itself otherwise.
+fn identity<'v>(meta: &Meta, element: &'v Value) -> Option<&'v Value> {
+    match meta.strategic_list() {
+        ListKind::Keyed(keys) => element.get(&keys[0]),
+        _ => Some(element),
+    }
 }
 
 fn as_list<'v>(value: &'v Value, path: &str) -> Result<&'v Vec<Value>, PatchError> {
