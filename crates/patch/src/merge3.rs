@@ -19,6 +19,7 @@
 // Identities hash with FxHash: SipHash's flooding resistance is not needed for the keys of one
 // document and costs a fifth of a large merge.
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::rc::Rc;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -295,7 +296,7 @@ impl Merger<'_> {
         // Elements with an unresolved conflict hold theirs' value only provisionally.
         let mut unsettled = HashSet::default();
         for id in all_ids {
-            if !visited.insert(id.as_str()) {
+            if !visited.insert(&**id) {
                 continue;
             }
             let (be, te, me) = (b.get(id), t.get(id), m.get(id));
@@ -307,10 +308,10 @@ impl Merger<'_> {
             };
             let before = self.conflicts.len();
             if let Some(v) = self.value(be, te, me, items, &element_path)? {
-                merged.insert(id.as_str(), v);
+                merged.insert(&**id, v);
             }
             if self.conflicts.len() > before {
-                unsettled.insert(id.as_str());
+                unsettled.insert(&**id);
             }
         }
 
@@ -319,7 +320,7 @@ impl Merger<'_> {
         let survivors: HashSet<&str> = b
             .order
             .iter()
-            .map(String::as_str)
+            .map(|id| &**id)
             .filter(|id| merged.contains_key(id) && !unsettled.contains(id))
             .collect();
         let Some(spine) = spine(&b, &t, &m, &survivors) else {
@@ -334,7 +335,7 @@ impl Merger<'_> {
         for (side, is_theirs) in [(&t, true), (&m, false)] {
             let mut anchor: Option<&str> = None;
             for id in side.order.iter().rev() {
-                if survivors.contains(id.as_str()) {
+                if survivors.contains(&**id) {
                     anchor = Some(id);
                 } else if !b.contains(id) {
                     let entry = additions.entry(anchor).or_default();
@@ -391,10 +392,11 @@ fn interleave<'s>(a: &[&'s str], b: &[&'s str]) -> Vec<&'s str> {
     out
 }
 
-/// A list's elements by identity.
+/// A list's elements by identity. Identities are shared (`Rc`) between the order and the map,
+/// so each is allocated once.
 struct Identified<'v> {
-    order: Vec<String>,
-    by_id: HashMap<String, &'v Value>,
+    order: Vec<Rc<str>>,
+    by_id: HashMap<Rc<str>, &'v Value>,
 }
 
 impl<'v> Identified<'v> {
@@ -409,6 +411,7 @@ impl<'v> Identified<'v> {
                 })?,
                 _ => scalar_id(element),
             };
+            let id: Rc<str> = id.into();
             if by_id.insert(id.clone(), element).is_some() {
                 return Ok(None);
             }
@@ -452,7 +455,7 @@ fn spine<'s>(
     survivors: &HashSet<&str>,
 ) -> Option<Vec<&'s str>> {
     fn restricted<'s>(side: &'s Identified<'_>, keep: &dyn Fn(&str) -> bool) -> Vec<&'s str> {
-        side.order.iter().map(String::as_str).filter(|id| keep(id)).collect()
+        side.order.iter().map(|id| &**id).filter(|id| keep(id)).collect()
     }
     let reordered = |side: &Identified<'_>| {
         let keep = |id: &str| survivors.contains(id) && side.contains(id);
@@ -476,11 +479,11 @@ fn spine<'s>(
     // their nearest base predecessor.
     let placed: HashSet<&str> = spine.iter().copied().collect();
     for (i, id) in base.order.iter().enumerate() {
-        if survivors.contains(id.as_str()) && !placed.contains(id.as_str()) {
+        if survivors.contains(&**id) && !placed.contains(&**id) {
             let at = base.order[..i]
                 .iter()
                 .rev()
-                .find_map(|prev| spine.iter().position(|s| s == prev))
+                .find_map(|prev| spine.iter().position(|s| **s == **prev))
                 .map_or(0, |p| p + 1);
             spine.insert(at, id);
         }
