@@ -114,6 +114,10 @@ impl Merger<'_> {
         if !deleted.is_empty() {
             original.retain(|k, _| !deleted.contains(k.as_str()));
         }
+        // Lists a `$setElementOrder` pass orders afterwards need no ordering while merging: that
+        // pass sorts every element again.
+        let ordered_later: HashSet<&str> =
+            patch.keys().filter_map(|k| k.strip_prefix(SET_ELEMENT_ORDER)).collect();
         for (key, value) in patch {
             if key.starts_with('$') || value.is_null() {
                 continue;
@@ -121,7 +125,8 @@ impl Merger<'_> {
             let field_meta = self.schema.field(meta, key);
             let field_path = push_key(path, key);
             let old = original.get_mut(key).map(std::mem::take);
-            let merged = self.merge_value(old, value, field_meta, &field_path)?;
+            let order = if ordered_later.contains(key.as_str()) { Order::Later } else { Order::Now };
+            let merged = self.merge_value(old, value, field_meta, &field_path, order)?;
             original.insert(key.clone(), merged);
         }
         for (key, order) in patch {
@@ -149,6 +154,7 @@ impl Merger<'_> {
         patch: &Value,
         meta: &Meta,
         path: &str,
+        order: Order,
     ) -> Result<Value, PatchError> {
         check_shape(patch, meta, || path.to_owned())?;
         match (old, patch) {
@@ -156,7 +162,7 @@ impl Merger<'_> {
                 self.merge_map(old, p, meta, path).map(Value::Object)
             }
             (Some(Value::Array(old)), Value::Array(p)) => {
-                self.merge_list(old, p, meta, path).map(Value::Array)
+                self.merge_list(old, p, meta, path, order).map(Value::Array)
             }
             // A new value, or one whose type changed: the patch value wins, with its directives
             // processed and its nulls dropped, as if merged into nothing.
@@ -172,6 +178,7 @@ impl Merger<'_> {
         patch: &[Value],
         meta: &Meta,
         path: &str,
+        order_when: Order,
     ) -> Result<Vec<Value>, PatchError> {
         let items = self.schema.item(meta);
         match meta.strategic_list() {
@@ -197,9 +204,11 @@ impl Merger<'_> {
                         seen.insert(id.clone()).then_some((id, v))
                     })
                     .collect();
-                Ok(normalize(merged, &order, &server))
+                Ok(order_when.apply(merged, &order, &server))
             }
-            ListKind::Keyed(keys) => self.merge_keyed_list(original, patch, &keys[0], items, path),
+            ListKind::Keyed(keys) => {
+                self.merge_keyed_list(original, patch, &keys[0], items, path, order_when)
+            }
         }
     }
 
@@ -219,7 +228,7 @@ impl Merger<'_> {
                     _ => return Err(unknown_directive(&element_path, PATCH, directive)),
                 }
             }
-            out.push(self.merge_value(None, element, items, &element_path)?);
+            out.push(self.merge_value(None, element, items, &element_path, Order::Now)?);
         }
         Ok(out)
     }
@@ -231,6 +240,7 @@ impl Merger<'_> {
         key: &str,
         items: &Meta,
         path: &str,
+        order_when: Order,
     ) -> Result<Vec<Value>, PatchError> {
         let mut regular = Vec::with_capacity(patch.len());
         let mut deleted = HashSet::default();
@@ -294,7 +304,25 @@ impl Merger<'_> {
             }
             order.push(id);
         }
-        Ok(normalize(merged, &order, &server))
+        Ok(order_when.apply(merged, &order, &server))
+    }
+}
+
+/// When a merged list is put in order.
+#[derive(Clone, Copy)]
+enum Order {
+    /// Now, by the patch list's order (no `$setElementOrder` follows).
+    Now,
+    /// By a `$setElementOrder` pass afterwards, which sorts every element again.
+    Later,
+}
+
+impl Order {
+    fn apply(self, merged: Vec<Keyed>, order: &[String], server: &[String]) -> Vec<Value> {
+        match self {
+            Order::Now => normalize(merged, order, server),
+            Order::Later => merged.into_iter().map(|(_, v)| v).collect(),
+        }
     }
 }
 
