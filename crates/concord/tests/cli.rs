@@ -580,3 +580,44 @@ fn lines_survives_a_deeply_nested_request() {
     assert!(answers[0]["error"].as_str().unwrap().contains("nests too deeply"), "{}", answers[0]);
     assert_eq!(answers[1], json!({"id": 2, "ok": true, "result": {"a": 1, "b": 2}}));
 }
+
+/// Partial documents (no `apiVersion`/`kind`) take the metadata of the kind named with `--kind`
+/// or a request's `"kind"`; without it their lists are atomic.
+#[test]
+fn the_kind_can_be_named_when_documents_do_not_say() {
+    let f = Fixtures::new();
+    f.file(
+        "spec.yaml",
+        "spec: {template: {spec: {containers: [{name: app, image: a}, {name: side, image: s}]}}}\n",
+    );
+    f.file("patch.yaml", "spec: {template: {spec: {containers: [{name: app, image: b}]}}}\n");
+    let apply = |extra: &[&str]| {
+        let mut args = vec!["patch", "apply", "--type", "strategic", "spec.yaml", "patch.yaml"];
+        args.extend_from_slice(extra);
+        f.concord(&args)
+    };
+    let keyed = apply(&["--kind", "apps/v1/Deployment"]).ok();
+    assert_eq!(
+        keyed["spec"]["template"]["spec"]["containers"],
+        json!([{"name": "app", "image": "b"}, {"name": "side", "image": "s"}])
+    );
+    let untyped = apply(&[]).ok();
+    assert_eq!(untyped["spec"]["template"]["spec"]["containers"], json!([{"name": "app", "image": "b"}]));
+    // A bad value is a usage error, reported by clap (exit code 2, with its usage hint).
+    let bad_kind = apply(&["--kind", "Deployment"]);
+    assert_eq!(bad_kind.code, 2);
+    assert!(bad_kind.stderr.contains("is not a kind"), "{}", bad_kind.stderr);
+
+    let request = json!({"op": "apply", "type": "strategic", "kind": "apps/v1/Deployment",
+        "object": {"spec": {"template": {"spec": {"containers": [{"name": "app"}, {"name": "side"}]}}}},
+        "patch": {"spec": {"template": {"spec": {"containers": [{"name": "app", "image": "b"}]}}}}});
+    let bad = json!({"op": "apply", "type": "strategic", "kind": "nope", "object": {}, "patch": {}});
+    let run = f.run(&["patch", "--lines"], Some(&format!("{request}\n{bad}\n")));
+    let answers: Vec<Value> = run.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(
+        answers[0]["result"]["spec"]["template"]["spec"]["containers"],
+        json!([{"name": "app", "image": "b"}, {"name": "side"}])
+    );
+    assert_eq!(answers[1]["ok"], json!(false));
+    assert!(answers[1]["error"].as_str().unwrap().contains("not a kind"), "{}", answers[1]);
+}

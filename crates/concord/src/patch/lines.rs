@@ -8,7 +8,9 @@ use concord_patch::merge3::Side;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use super::ops::{self, CreateRequest, PatchType, SchemaSource};
+use concord_patch::PatchType;
+
+use super::ops::{self, CreateRequest, SchemaSource};
 use crate::error::{Error, one_line};
 use crate::input::is_too_deep;
 
@@ -25,6 +27,8 @@ struct Request {
     id: Option<Value>,
     openapi: Option<Value>,
     crd: Option<Value>,
+    /// `<apiVersion>/<Kind>` whose metadata applies, if not the documents' own.
+    kind: Option<String>,
     original: Option<Value>,
     modified: Option<Value>,
     current: Option<Value>,
@@ -114,6 +118,8 @@ fn handle(request: Request) -> Result<Value, Error> {
         sources.push(SchemaSource::Crd("crd".into(), crd));
     }
     let schema = ops::schema(sources)?;
+    let kind = request.kind.as_deref().map(ops::parse_kind).transpose().map_err(Error::Usage)?;
+    let kind = kind.as_ref();
     let op = request.op;
     let need = |field: Option<Value>, name: &str| {
         field.ok_or_else(|| Error::Usage(format!("invalid request: {} needs {name:?}", op_name(op))))
@@ -136,6 +142,7 @@ fn handle(request: Request) -> Result<Value, Error> {
                     current: request.current.as_ref(),
                     overwrite: request.overwrite,
                     test_preconditions: request.test_preconditions,
+                    kind,
                 },
                 &schema,
             )
@@ -144,7 +151,7 @@ fn handle(request: Request) -> Result<Value, Error> {
             let patch_type = patch_type()?;
             let object = need(request.object, "object")?;
             let patch = need(request.patch, "patch")?;
-            ops::apply(patch_type, &object, &patch, &schema)
+            ops::apply(patch_type, &object, &patch, &schema, kind)
         }
         Op::Merge3 => {
             let base = need(request.base, "base")?;
@@ -152,7 +159,7 @@ fn handle(request: Request) -> Result<Value, Error> {
             let mine = need(request.mine, "mine")?;
             let resolutions: Vec<(String, Side)> =
                 request.resolutions.into_iter().map(|r| (r.path, r.take)).collect();
-            Ok(ops::merge3(&base, &theirs, &mine, &resolutions, &schema)?.json)
+            Ok(ops::merge3(&base, &theirs, &mine, &resolutions, &schema, kind)?.json)
         }
     }
 }

@@ -15,7 +15,8 @@ use serde_json::Value;
 
 use crate::error::{Error, display_path};
 use crate::input::read_document;
-use ops::{CreateRequest, PatchType, SchemaSource};
+use concord_patch::{Gvk, PatchType};
+use ops::{CreateRequest, SchemaSource};
 
 /// `concord patch` and its subcommands.
 #[derive(Debug, Args)]
@@ -51,6 +52,10 @@ struct Common {
     /// Add the schema of a CustomResourceDefinition (JSON or YAML) to the built-in table.
     #[arg(long, value_name = "FILE")]
     crd: Vec<PathBuf>,
+    /// Use the patch metadata of this kind (`<apiVersion>/<Kind>`, e.g. apps/v1/Deployment)
+    /// instead of the kind the objects name.
+    #[arg(long, value_name = "KIND", value_parser = ops::parse_kind)]
+    kind: Option<Gvk>,
     /// Indent the JSON output.
     #[arg(long)]
     pretty: bool,
@@ -59,7 +64,7 @@ struct Common {
 #[derive(Debug, Args)]
 struct CreateArgs {
     /// The patch format to create.
-    #[arg(long = "type", value_name = "TYPE")]
+    #[arg(long = "type", value_name = "strategic|merge|json")]
     patch_type: PatchType,
     /// The object before the change (JSON or YAML; `-` for standard input).
     original: PathBuf,
@@ -81,7 +86,7 @@ struct CreateArgs {
 #[derive(Debug, Args)]
 struct ApplyArgs {
     /// The patch format of PATCH.
-    #[arg(long = "type", value_name = "TYPE")]
+    #[arg(long = "type", value_name = "strategic|merge|json")]
     patch_type: PatchType,
     /// The object to patch (JSON or YAML; `-` for standard input).
     object: PathBuf,
@@ -123,6 +128,7 @@ pub fn run(args: PatchArgs) -> Result<ExitCode, Error> {
                 current: docs.get(2),
                 overwrite: a.overwrite,
                 test_preconditions: a.test_preconditions,
+                kind: a.common.kind.as_ref(),
             };
             print(&ops::create(&request, &schema)?, a.common.pretty)?;
             Ok(ExitCode::SUCCESS)
@@ -130,13 +136,15 @@ pub fn run(args: PatchArgs) -> Result<ExitCode, Error> {
         Some(PatchCommand::Apply(a)) => {
             let docs = read_all(&[&a.object, &a.patch], &a.common)?;
             let schema = schema(&a.common)?;
-            print(&ops::apply(a.patch_type, &docs[0], &docs[1], &schema)?, a.common.pretty)?;
+            let result = ops::apply(a.patch_type, &docs[0], &docs[1], &schema, a.common.kind.as_ref())?;
+            print(&result, a.common.pretty)?;
             Ok(ExitCode::SUCCESS)
         }
         Some(PatchCommand::Merge3(a)) => {
             let docs = read_all(&[&a.base, &a.theirs, &a.mine], &a.common)?;
             let schema = schema(&a.common)?;
-            let answer = ops::merge3(&docs[0], &docs[1], &docs[2], &a.resolve, &schema)?;
+            let answer =
+                ops::merge3(&docs[0], &docs[1], &docs[2], &a.resolve, &schema, a.common.kind.as_ref())?;
             print(&answer.json, a.common.pretty)?;
             Ok(if answer.clean { ExitCode::SUCCESS } else { ExitCode::from(1) })
         }

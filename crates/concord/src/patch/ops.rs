@@ -4,31 +4,26 @@
 use std::borrow::Cow;
 
 use concord_patch::merge3::{Merge3, Outcome, Side};
-use concord_patch::{Schema, json_patch, merge_patch, strategic};
-use serde::Deserialize;
+use concord_patch::{Gvk, PatchType, Schema, TypeInfo, json_patch, merge_patch, strategic};
 use serde_json::{Value, json};
 
 use crate::error::Error;
 
-/// The patch formats `concord patch` creates and applies.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum PatchType {
-    /// Kubernetes strategic merge patch (built-in kinds only).
-    Strategic,
-    /// JSON merge patch (RFC 7386).
-    Merge,
-    /// JSON patch (RFC 6902).
-    Json,
+/// Reads a kind as `<apiVersion>/<Kind>`: `v1/ConfigMap`, `apps/v1/Deployment`.
+pub fn parse_kind(text: &str) -> Result<Gvk, String> {
+    match text.rsplit_once('/') {
+        Some((api_version, kind)) if !api_version.is_empty() && !kind.is_empty() => {
+            Ok(Gvk::from_api_version(api_version, kind))
+        }
+        _ => Err(format!("{text:?} is not a kind: write <apiVersion>/<Kind>, e.g. apps/v1/Deployment")),
+    }
 }
 
-impl PatchType {
-    fn name(self) -> &'static str {
-        match self {
-            PatchType::Strategic => "strategic",
-            PatchType::Merge => "merge",
-            PatchType::Json => "json",
-        }
+/// The patch metadata for an object: of the kind named, or else of its own `apiVersion`/`kind`.
+fn type_info<'s>(schema: &'s Schema, kind: Option<&Gvk>, object: &Value) -> TypeInfo<'s> {
+    match kind {
+        Some(gvk) => schema.for_kind(gvk),
+        None => schema.for_object(object),
     }
 }
 
@@ -68,12 +63,15 @@ pub struct CreateRequest<'a> {
     pub overwrite: bool,
     /// JSON patch only: precede each change with a `test` of the value it replaces.
     pub test_preconditions: bool,
+    /// The kind whose metadata applies, if not the objects' own.
+    pub kind: Option<&'a Gvk>,
 }
 
 /// Creates a patch from `original` to `modified` (two-way) or, with `current`, the three-way
 /// patch `kubectl apply` sends.
 pub fn create(request: &CreateRequest<'_>, schema: &Schema) -> Result<Value, Error> {
-    let CreateRequest { patch_type, original, modified, current, overwrite, test_preconditions } = *request;
+    let CreateRequest { patch_type, original, modified, current, overwrite, test_preconditions, kind } =
+        *request;
     if overwrite && current.is_none() {
         return Err(Error::Usage(
             "overwrite only applies to a three-way patch (with a current object)".into(),
@@ -82,19 +80,19 @@ pub fn create(request: &CreateRequest<'_>, schema: &Schema) -> Result<Value, Err
     if test_preconditions && patch_type != PatchType::Json {
         return Err(Error::Usage(format!(
             "test preconditions only apply to --type json, not --type {}",
-            patch_type.name()
+            patch_type
         )));
     }
     if current.is_some() && patch_type != PatchType::Strategic {
         return Err(Error::Usage(format!(
             "three-way patches (with a current object) are only supported for --type strategic, \
              not --type {}",
-            patch_type.name()
+            patch_type
         )));
     }
     Ok(match patch_type {
         PatchType::Strategic => {
-            let info = schema.for_object(modified);
+            let info = type_info(schema, kind, modified);
             match current {
                 Some(current) => strategic::create_three_way(original, modified, current, &info, overwrite)?,
                 None => strategic::create_two_way(original, modified, &info)?,
@@ -110,12 +108,14 @@ pub fn create(request: &CreateRequest<'_>, schema: &Schema) -> Result<Value, Err
 }
 
 /// Applies `patch` to `object`.
-pub fn apply(patch_type: PatchType, object: &Value, patch: &Value, schema: &Schema) -> Result<Value, Error> {
-    Ok(match patch_type {
-        PatchType::Strategic => strategic::apply(object, patch, &schema.for_object(object))?,
-        PatchType::Merge => merge_patch::apply(object, patch)?,
-        PatchType::Json => json_patch::apply(object, &json_patch::parse(patch)?)?,
-    })
+pub fn apply(
+    patch_type: PatchType,
+    object: &Value,
+    patch: &Value,
+    schema: &Schema,
+    kind: Option<&Gvk>,
+) -> Result<Value, Error> {
+    Ok(patch_type.apply(object, patch, &type_info(schema, kind, object))?)
 }
 
 /// The answer of the editor merge, and whether it is clean (merged or unchanged).
@@ -133,8 +133,9 @@ pub fn merge3(
     mine: &Value,
     resolutions: &[(String, Side)],
     schema: &Schema,
+    kind: Option<&Gvk>,
 ) -> Result<Merge3Answer, Error> {
-    let info = schema.for_object(base);
+    let info = type_info(schema, kind, base);
     let merge = resolutions.iter().fold(Merge3::new(&info), |m, (path, side)| m.resolve(path.clone(), *side));
     Ok(match merge.run(base, Some(theirs), mine)? {
         Outcome::Merged { object, patch, patch_type } => {
