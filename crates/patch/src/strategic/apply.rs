@@ -271,12 +271,12 @@ impl Merger<'_> {
                 .collect();
         }
 
-        let id_of = |element: &Value| element.get(key).map(scalar_id);
-        let server: Vec<String> = original.iter().map(|e| id_of(e).unwrap_or_default()).collect();
+        let server: Vec<String> =
+            original.iter().map(|e| e.get(key).map(scalar_id).unwrap_or_default()).collect();
         let mut position: HashMap<String, usize> =
             HashMap::with_capacity_and_hasher(original.len(), Default::default());
-        for (i, id) in server.iter().enumerate() {
-            if id_of(&original[i]).is_some() {
+        for (i, (id, element)) in server.iter().zip(&original).enumerate() {
+            if element.get(key).is_some() {
                 position.entry(id.clone()).or_insert(i);
             }
         }
