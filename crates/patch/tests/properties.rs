@@ -1,6 +1,7 @@
 //! Property tests over generated Kubernetes-like objects (Deployments with keyed lists, sets,
 //! atomic lists, maps and `retainKeys` fields, using the built-in metadata):
-//! - `apply(create(a, b), a) == b` for strategic merge patch, JSON merge patch and JSON patch;
+//! - `apply(create(a, b), a) == b` for strategic merge patch, JSON merge patch and JSON patch,
+//!   and for kubectl's three-way patch when the live object is the last applied one;
 //! - `merge3(x, x, y) == y` and `merge3(x, y, x) == y`;
 //! - swapping theirs and mine changes nothing: the same merged object, or the same conflicts;
 //! - a merged result's patch turns theirs into exactly that result.
@@ -197,6 +198,15 @@ proptest! {
         let info = Schema::builtin().for_object(&base);
         let patch = strategic::create_two_way(&base, &edited, &info).unwrap();
         prop_assert_eq!(strategic::apply(&base, &patch, &info).unwrap(), edited);
+    }
+
+    #[test]
+    fn three_way_patches_without_concurrent_changes_reach_modified((a, b) in (deployment(), deployment())) {
+        // kubectl apply when nobody else touched the object: the live object is the last
+        // applied one, so the patch must produce exactly the new configuration.
+        let info = Schema::builtin().for_object(&a);
+        let patch = strategic::create_three_way(&a, &b, &a, &info, false).unwrap();
+        prop_assert_eq!(strategic::apply(&a, &patch, &info).unwrap(), b);
     }
 
     #[test]

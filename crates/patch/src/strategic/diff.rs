@@ -384,6 +384,25 @@ fn combine(
         };
         first.insert(key, merged);
     }
+    // Element patches from the two halves were concatenated; a keyed patch list must follow its
+    // `$setElementOrder` (kube-apiserver refuses it otherwise), as `modified` orders them.
+    let orders: Vec<(String, Vec<Value>)> = first
+        .iter()
+        .filter_map(|(k, v)| Some((k.strip_prefix(SET_ELEMENT_ORDER)?.to_owned(), v.as_array()?.clone())))
+        .collect();
+    for (field, order) in orders {
+        let ListKind::Keyed(keys) = schema.field(meta, &field).strategic_list() else { continue };
+        let key = &keys[0];
+        if let Some(Value::Array(list)) = first.get_mut(&field) {
+            let rank: HashMap<String, usize> =
+                order.iter().enumerate().filter_map(|(i, e)| Some((scalar_id(e.get(key)?), i))).collect();
+            // Directive elements (`$patch: delete`) are not ordered; they go last.
+            list.sort_by_cached_key(|e| match (e.get(PATCH), e.get(key)) {
+                (None, Some(k)) => rank.get(&scalar_id(k)).copied().unwrap_or(usize::MAX - 1),
+                _ => usize::MAX,
+            });
+        }
+    }
     first
 }
 
