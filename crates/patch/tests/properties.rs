@@ -8,7 +8,8 @@
 
 use concord_patch::json_patch::{self, CreateOptions};
 use concord_patch::merge3::{Outcome, merge3};
-use concord_patch::{PatchType, Schema, merge_patch, strategic};
+use concord_patch::schema::ListKind;
+use concord_patch::{Meta, PatchType, Schema, merge_patch, strategic};
 use proptest::prelude::*;
 use serde_json::{Map, Value, json};
 
@@ -182,6 +183,40 @@ fn edits() -> impl Strategy<Value = (Value, Value, Value)> {
         })
 }
 
+/// Whether `result` holds everything `wanted` sets, as kubectl apply promises: maps key by key,
+/// keyed lists element by element (matched by merge key, order aside), sets as subsets, anything
+/// else equal. Also checks that fields `previous` had and `wanted` dropped are gone from maps.
+fn applied(result: &Value, wanted: &Value, previous: Option<&Value>, schema: &Schema, meta: &Meta) -> bool {
+    match (result, wanted) {
+        (Value::Object(r), Value::Object(w)) => {
+            let dropped = previous
+                .and_then(Value::as_object)
+                .is_some_and(|p| p.keys().any(|k| !w.contains_key(k) && r.contains_key(k)));
+            !dropped
+                && w.iter().all(|(k, wv)| {
+                    r.get(k).is_some_and(|rv| {
+                        applied(rv, wv, previous.and_then(|p| p.get(k)), schema, schema.field(meta, k))
+                    })
+                })
+        }
+        // Elements are matched by their full identity (ports by port and protocol), which the
+        // merge key alone may not give.
+        (Value::Array(r), Value::Array(w)) => match meta.structural_list() {
+            ListKind::Keyed(keys) if w.iter().all(Value::is_object) => {
+                let same = |a: &Value, b: &Value| keys.iter().all(|k| a.get(k) == b.get(k));
+                let find = |list: &[Value], e: &Value| list.iter().find(|x| same(x, e)).cloned();
+                w.iter().all(|we| {
+                    let before = previous.and_then(Value::as_array).and_then(|p| find(p, we));
+                    find(r, we).is_some_and(|re| applied(&re, we, before.as_ref(), schema, schema.item(meta)))
+                })
+            }
+            ListKind::Set => w.iter().all(|v| r.contains(v)),
+            _ => r == w,
+        },
+        _ => result == wanted,
+    }
+}
+
 proptest! {
     // 256 cases by default; `PROPTEST_CASES=N` runs more.
     #![proptest_config(ProptestConfig::default())]
@@ -207,6 +242,17 @@ proptest! {
         let info = Schema::builtin().for_object(&a);
         let patch = strategic::create_three_way(&a, &b, &a, &info, false).unwrap();
         prop_assert_eq!(strategic::apply(&a, &patch, &info).unwrap(), b);
+    }
+
+    #[test]
+    fn three_way_patches_apply_the_configuration_over_concurrent_changes((last, current, wanted) in edits()) {
+        let info = Schema::builtin().for_object(&last);
+        let patch = strategic::create_three_way(&last, &wanted, &current, &info, true).unwrap();
+        let result = strategic::apply(&current, &patch, &info).unwrap();
+        prop_assert!(
+            applied(&result, &wanted, Some(&last), info.schema, &info.root),
+            "result {} does not hold {} (patch {})", result, wanted, patch
+        );
     }
 
     #[test]
