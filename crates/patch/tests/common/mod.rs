@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod generators;
+
 use concord_patch::schema::{ListType, Meta, ObjectType, Shape};
 use concord_patch::{Gvk, Schema};
 use serde_json::Value;
