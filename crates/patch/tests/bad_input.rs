@@ -188,3 +188,20 @@ fn a_live_set_with_duplicates_is_deduplicated_by_the_patch() {
     let patch = strategic::create_two_way(&live, &wanted, &info).unwrap();
     assert_eq!(strategic::apply(&live, &patch, &info).unwrap(), wanted);
 }
+
+#[test]
+fn a_non_scalar_in_a_set_is_reported_at_its_own_index() {
+    let mut original = deployment();
+    original["metadata"]["finalizers"] = json!(["a", {"not": "a scalar"}]);
+    let mut modified = deployment();
+    modified["metadata"]["finalizers"] = json!(["a"]);
+    let info = Schema::builtin().for_object(&original);
+    assert_eq!(
+        strategic::create_two_way(&original, &modified, &info),
+        Err(PatchError::WrongType {
+            path: "/metadata/finalizers/1".into(),
+            expected: "a scalar (the list has no merge key)",
+            found: "object"
+        })
+    );
+}

@@ -8,7 +8,8 @@ use serde_json::{Map, Value};
 
 use super::order::{Keyed, normalize, scalar_id};
 use super::{
-    DELETE_FROM_PRIMITIVE_LIST, PATCH, RETAIN_KEYS, SET_ELEMENT_ORDER, check_shape, require_strategic,
+    DELETE_FROM_PRIMITIVE_LIST, PATCH, RETAIN_KEYS, SET_ELEMENT_ORDER, check_shape, missing_key,
+    require_strategic, scalars_only, wrong_type,
 };
 use crate::PatchError;
 use crate::error::type_name;
@@ -184,15 +185,7 @@ impl Merger<'_> {
         match meta.strategic_list() {
             ListKind::Atomic => self.new_list(patch, meta, path),
             ListKind::Set => {
-                if let Some((i, element)) =
-                    patch.iter().enumerate().find(|(_, v)| v.is_object() || v.is_array())
-                {
-                    return Err(wrong_type(
-                        &push_index(path, i),
-                        "a scalar (the list has no merge key)",
-                        element,
-                    ));
-                }
+                scalars_only(patch, path)?;
                 let server: Vec<String> = original.iter().map(scalar_id).collect();
                 let order: Vec<String> = patch.iter().map(scalar_id).collect();
                 let mut seen = HashSet::default();
@@ -448,14 +441,6 @@ fn identity<'v>(meta: &Meta, element: &'v Value) -> Option<&'v Value> {
 
 fn as_list<'v>(value: &'v Value, path: &str) -> Result<&'v Vec<Value>, PatchError> {
     value.as_array().ok_or_else(|| wrong_type(path, "list", value))
-}
-
-fn wrong_type(path: &str, expected: &'static str, found: &Value) -> PatchError {
-    PatchError::WrongType { path: path.to_owned(), expected, found: type_name(found) }
-}
-
-fn missing_key(path: &str, index: usize, key: &str) -> PatchError {
-    PatchError::MissingMergeKey { path: path.to_owned(), index, key: key.to_owned() }
 }
 
 fn unknown_directive(path: &str, key: &str, value: &Value) -> PatchError {

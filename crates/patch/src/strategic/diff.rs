@@ -9,13 +9,14 @@ use serde_json::{Map, Value, json};
 
 use super::order::scalar_id;
 use super::{
-    DELETE_FROM_PRIMITIVE_LIST, PATCH, RETAIN_KEYS, SET_ELEMENT_ORDER, check_shape, require_strategic,
+    DELETE_FROM_PRIMITIVE_LIST, PATCH, RETAIN_KEYS, SET_ELEMENT_ORDER, check_shape, missing_key,
+    require_strategic, scalars_only,
 };
 use crate::PatchError;
 use crate::error::type_name;
 use crate::json::check_all;
 use crate::merge_patch::without_nulls;
-use crate::pointer::{LazyPath, push_index, push_key, push_selector};
+use crate::pointer::{LazyPath, push_key, push_selector};
 use crate::schema::{ListKind, Meta, Schema, TypeInfo};
 
 /// Creates the patch that turns `original` into `modified`: changed and added fields, `null` for
@@ -223,15 +224,9 @@ impl Differ<'_> {
             }
             ListKind::Keyed(keys) if holds_maps => self.diff_keyed(old, new, &keys[0], meta, path)?,
             ListKind::Keyed(_) | ListKind::Set => {
-                if let Some((i, v)) =
-                    new.iter().chain(old).enumerate().find(|(_, v)| v.is_object() || v.is_array())
-                {
-                    return Err(PatchError::WrongType {
-                        path: push_index(&path(), i),
-                        expected: "a scalar (the list has no merge key)",
-                        found: type_name(v),
-                    });
-                }
+                let path = path();
+                scalars_only(new, &path)?;
+                scalars_only(old, &path)?;
                 Some(self.diff_scalars(old, new))
             }
         };
@@ -272,13 +267,7 @@ impl Differ<'_> {
         let ids = |list: &[Value]| -> Result<Vec<String>, PatchError> {
             list.iter()
                 .enumerate()
-                .map(|(index, e)| {
-                    e.get(key).map(scalar_id).ok_or_else(|| PatchError::MissingMergeKey {
-                        path: path(),
-                        index,
-                        key: key.to_owned(),
-                    })
-                })
+                .map(|(index, e)| e.get(key).map(scalar_id).ok_or_else(|| missing_key(&path(), index, key)))
                 .collect()
         };
         let (old_ids, new_ids) = (ids(old)?, ids(new)?);

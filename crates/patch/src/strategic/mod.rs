@@ -28,6 +28,7 @@ use crate::PatchError;
 use serde_json::Value;
 
 use crate::error::type_name;
+use crate::pointer::push_index;
 use crate::schema::{Meta, PatchFormat, Shape, TypeInfo};
 
 /// The directive key inside a map or list element.
@@ -64,5 +65,21 @@ pub(super) fn check_shape(
         (Shape::Object(_) | Shape::Map(_), _) => "object",
         _ => return Ok(()),
     };
-    Err(PatchError::WrongType { path: path(), expected, found: type_name(value) })
+    Err(wrong_type(&path(), expected, value))
+}
+
+/// Refuses objects and lists in a merged list that has no merge key: only scalars merge as a set.
+pub(super) fn scalars_only(list: &[Value], path: &str) -> Result<(), PatchError> {
+    match list.iter().enumerate().find(|(_, v)| v.is_object() || v.is_array()) {
+        Some((i, v)) => Err(wrong_type(&push_index(path, i), "a scalar (the list has no merge key)", v)),
+        None => Ok(()),
+    }
+}
+
+pub(super) fn wrong_type(path: &str, expected: &'static str, found: &Value) -> PatchError {
+    PatchError::WrongType { path: path.to_owned(), expected, found: type_name(found) }
+}
+
+pub(super) fn missing_key(path: &str, index: usize, key: &str) -> PatchError {
+    PatchError::MissingMergeKey { path: path.to_owned(), index, key: key.to_owned() }
 }
