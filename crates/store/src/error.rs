@@ -65,17 +65,11 @@ pub enum StoreError {
 impl StoreError {
     /// Wraps an engine error with what the store was doing.
     pub(crate) fn database(context: &'static str, error: impl Into<redb::Error>) -> StoreError {
-        StoreError::Database {
-            context,
-            source: Arc::new(error.into()),
-        }
+        StoreError::Database { context, source: Arc::new(error.into()) }
     }
 
     /// Wraps an I/O error with what the store was doing.
     pub(crate) fn io(context: &'static str, error: std::io::Error) -> StoreError {
-        StoreError::Io {
-            context,
-            source: Arc::new(error),
-        }
+        StoreError::Io { context, source: Arc::new(error) }
     }
 }

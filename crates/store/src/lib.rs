@@ -153,11 +153,7 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Options {
-        Options {
-            history: 10_000,
-            max_batch: 256,
-            cache_size: 32 << 20,
-        }
+        Options { history: 10_000, max_batch: 256, cache_size: 32 << 20 }
     }
 }
 
@@ -199,9 +195,7 @@ pub struct Store {
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Store")
-            .field("revision", &self.revision())
-            .finish_non_exhaustive()
+        f.debug_struct("Store").field("revision", &self.revision()).finish_non_exhaustive()
     }
 }
 
@@ -216,16 +210,11 @@ impl Store {
     /// a second open gives [`StoreError::AlreadyOpen`].
     pub fn open_with(path: &Path, options: Options) -> Result<Store, StoreError> {
         if let Some(dir) = path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| StoreError::io("creating the store's directory", e))?;
+            std::fs::create_dir_all(dir).map_err(|e| StoreError::io("creating the store's directory", e))?;
         }
-        let db = redb::Builder::new()
-            .set_cache_size(options.cache_size)
-            .create(path)
-            .map_err(|e| match e {
-                redb::DatabaseError::DatabaseAlreadyOpen => StoreError::AlreadyOpen {
-                    path: path.to_owned(),
-                },
+        let db =
+            redb::Builder::new().set_cache_size(options.cache_size).create(path).map_err(|e| match e {
+                redb::DatabaseError::DatabaseAlreadyOpen => StoreError::AlreadyOpen { path: path.to_owned() },
                 e => StoreError::database("opening the database", e),
             })?;
         Store::start(db, &options)
@@ -245,13 +234,7 @@ impl Store {
             .name("concord-store-writer".to_owned())
             .spawn(move || writer::run(db, writer_shared, queue, max_batch))
             .map_err(|e| StoreError::io("starting the writer thread", e))?;
-        Ok(Store {
-            handle: Arc::new(Handle {
-                shared,
-                jobs: Some(jobs),
-                writer: Some(writer),
-            }),
-        })
+        Ok(Store { handle: Arc::new(Handle { shared, jobs: Some(jobs), writer: Some(writer) }) })
     }
 
     /// The latest committed (durable and visible) revision.
@@ -286,11 +269,7 @@ impl Store {
 
     /// [`Store::write`] for async callers: waits for the commit without blocking the runtime.
     /// Dropping the future does not cancel a write that was already queued.
-    pub async fn write_async<T, F>(
-        &self,
-        key: String,
-        decide: F,
-    ) -> Result<(T, Option<Revision>), StoreError>
+    pub async fn write_async<T, F>(&self, key: String, decide: F) -> Result<(T, Option<Revision>), StoreError>
     where
         T: Send + 'static,
         F: FnOnce(Option<&Stored>, Revision) -> (Write, T) + Send + 'static,
@@ -310,18 +289,8 @@ impl Store {
         F: FnOnce(Option<&Stored>, Revision) -> (Write, T) + Send + 'static,
         R: FnOnce(Result<(T, Option<Revision>), StoreError>) + Send + 'static,
     {
-        let job: Box<dyn Job> = Box::new(Pending {
-            key,
-            decide: Some(decide),
-            value: None,
-            reply,
-        });
-        self.handle
-            .jobs
-            .as_ref()
-            .ok_or(StoreError::Closed)?
-            .send(job)
-            .map_err(|_| StoreError::Closed)
+        let job: Box<dyn Job> = Box::new(Pending::new(key, decide, reply));
+        self.handle.jobs.as_ref().ok_or(StoreError::Closed)?.send(job).map_err(|_| StoreError::Closed)
     }
 
     /// A consistent page of the keys starting with `prefix` (an exact byte prefix), in key
@@ -337,11 +306,7 @@ impl Store {
         limit: Option<usize>,
         at: Option<Revision>,
     ) -> Result<ListPage, StoreError> {
-        self.handle
-            .shared
-            .state
-            .read()
-            .list(prefix, start_after, limit, at)
+        self.handle.shared.state.read().list(prefix, start_after, limit, at)
     }
 
     /// The events with a revision greater than `after`, in revision order (empty when `after`

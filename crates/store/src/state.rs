@@ -24,18 +24,8 @@ pub(crate) struct State {
 
 impl State {
     /// A state recovered from disk: no history, so nothing before `revision` can be read.
-    pub(crate) fn new(
-        objects: BTreeMap<String, Stored>,
-        revision: Revision,
-        history_bound: usize,
-    ) -> State {
-        State {
-            objects,
-            history: VecDeque::new(),
-            history_bound,
-            oldest: revision,
-            revision,
-        }
+    pub(crate) fn new(objects: BTreeMap<String, Stored>, revision: Revision, history_bound: usize) -> State {
+        State { objects, history: VecDeque::new(), history_bound, oldest: revision, revision }
     }
 
     /// The oldest revision events and lists can start from.
@@ -48,13 +38,8 @@ impl State {
         for event in events {
             match &event.value {
                 Some(bytes) => {
-                    self.objects.insert(
-                        event.key.clone(),
-                        Stored {
-                            revision: event.revision,
-                            bytes: bytes.clone(),
-                        },
-                    );
+                    self.objects
+                        .insert(event.key.clone(), Stored { revision: event.revision, bytes: bytes.clone() });
                 }
                 None => {
                     self.objects.remove(&event.key);
@@ -78,16 +63,10 @@ impl State {
     /// Checks that `revision` can be read.
     fn check_readable(&self, revision: Revision) -> Result<(), StoreError> {
         if revision > self.revision {
-            return Err(StoreError::FutureRevision {
-                requested: revision,
-                current: self.revision,
-            });
+            return Err(StoreError::FutureRevision { requested: revision, current: self.revision });
         }
         if revision < self.oldest {
-            return Err(StoreError::Compacted {
-                requested: revision,
-                oldest: self.oldest,
-            });
+            return Err(StoreError::Compacted { requested: revision, oldest: self.oldest });
         }
         Ok(())
     }
@@ -95,10 +74,7 @@ impl State {
     /// Events with a revision greater than `after`, oldest first.
     pub(crate) fn events_since(&self, after: Revision) -> Result<Vec<Event>, StoreError> {
         if after < self.oldest {
-            return Err(StoreError::Compacted {
-                requested: after,
-                oldest: self.oldest,
-            });
+            return Err(StoreError::Compacted { requested: after, oldest: self.oldest });
         }
         let start = self.history.partition_point(|event| event.revision <= after);
         Ok(self.history.range(start..).cloned().collect())
@@ -115,9 +91,7 @@ impl State {
     ) -> Result<ListPage, StoreError> {
         let at = at.unwrap_or(self.revision);
         self.check_readable(at)?;
-        let in_range = |key: &str| {
-            key.starts_with(prefix) && start_after.is_none_or(|after| key > after)
-        };
+        let in_range = |key: &str| key.starts_with(prefix) && start_after.is_none_or(|after| key > after);
         let lower = match start_after {
             Some(after) if after >= prefix => Bound::Excluded(after),
             _ => Bound::Included(prefix),
@@ -138,23 +112,13 @@ impl State {
                 undone.insert(&event.key, event.prev.as_ref());
             }
         }
-        let mut visible = Overlay {
-            base: current.peekable(),
-            over: undone.into_iter().peekable(),
-        }
-        .filter_map(|(key, stored)| stored.map(|stored| (key, stored)));
+        let mut visible = Overlay { base: current.peekable(), over: undone.into_iter().peekable() }
+            .filter_map(|(key, stored)| stored.map(|stored| (key, stored)));
         let limit = limit.unwrap_or(usize::MAX);
-        let items: Vec<(String, Stored)> = visible
-            .by_ref()
-            .take(limit)
-            .map(|(key, stored)| (key.to_owned(), stored.clone()))
-            .collect();
+        let items: Vec<(String, Stored)> =
+            visible.by_ref().take(limit).map(|(key, stored)| (key.to_owned(), stored.clone())).collect();
         let more = visible.next().is_some();
-        Ok(ListPage {
-            items,
-            revision: at,
-            more,
-        })
+        Ok(ListPage { items, revision: at, more })
     }
 }
 
@@ -200,19 +164,14 @@ mod tests {
     use crate::EventKind;
 
     fn stored(revision: Revision, text: &str) -> Stored {
-        Stored {
-            revision,
-            bytes: Arc::from(text.as_bytes()),
-        }
+        Stored { revision, bytes: Arc::from(text.as_bytes()) }
     }
 
     fn put(revision: Revision, key: &str, text: &str, prev: Option<Stored>) -> Event {
         Event {
             revision,
             key: key.to_owned(),
-            kind: EventKind::Put {
-                created: prev.is_none(),
-            },
+            kind: EventKind::Put { created: prev.is_none() },
             value: Some(Arc::from(text.as_bytes())),
             prev,
         }
@@ -229,18 +188,9 @@ mod tests {
         assert_eq!(state.oldest(), 1);
         state.publish(vec![put(4, "c", "1", None)]);
         assert_eq!(state.oldest(), 2);
-        assert!(matches!(
-            state.events_since(1),
-            Err(StoreError::Compacted {
-                requested: 1,
-                oldest: 2
-            })
-        ));
+        assert!(matches!(state.events_since(1), Err(StoreError::Compacted { requested: 1, oldest: 2 })));
         let events = state.events_since(2).unwrap();
-        assert_eq!(
-            events.iter().map(|e| e.revision).collect::<Vec<_>>(),
-            [3, 4]
-        );
+        assert_eq!(events.iter().map(|e| e.revision).collect::<Vec<_>>(), [3, 4]);
         let at_two = state.list("", None, None, Some(2)).unwrap();
         assert_eq!(keys(&at_two), ["a"]);
     }
@@ -265,13 +215,7 @@ mod tests {
         let b1 = stored(3, "b1");
         let a1 = stored(2, "a1");
         state.publish(vec![
-            Event {
-                revision: 5,
-                key: "/p/b".into(),
-                kind: EventKind::Delete,
-                value: None,
-                prev: Some(b1),
-            },
+            Event { revision: 5, key: "/p/b".into(), kind: EventKind::Delete, value: None, prev: Some(b1) },
             put(6, "/p/a", "a2", Some(a1.clone())),
             put(7, "/p/d", "d1", None),
             put(8, "/q/x", "x1", None),

@@ -2,6 +2,7 @@
 
 use std::any::Any;
 use std::collections::HashMap;
+use std::marker::PhantomData;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 use std::sync::mpsc::Receiver;
@@ -17,55 +18,102 @@ pub(crate) const META: TableDefinition<&str, u64> = TableDefinition::new("meta")
 /// The latest committed revision, kept apart from the objects so deletes never lose it.
 pub(crate) const REVISION_KEY: &str = "revision";
 
-/// How a write request ended, before the caller's value is attached.
-pub(crate) type Outcome = Result<Option<Revision>, StoreError>;
-
 /// One queued write request, with its result type erased.
 pub(crate) trait Job: Send {
     /// The key the request writes.
     fn key(&self) -> &str;
-    /// Runs the caller's decision; the writer catches a panic.
-    fn decide(&mut self, current: Option<&Stored>, revision: Revision) -> Write;
-    /// Answers the caller.
-    fn finish(self: Box<Self>, outcome: Outcome);
+    /// Runs the caller's decide function (catching a panic, which then writes nothing) and
+    /// returns the key, the write, and how to answer the caller once the batch is settled.
+    fn decide(
+        self: Box<Self>,
+        current: Option<&Stored>,
+        revision: Revision,
+    ) -> (String, Write, Box<dyn Answer>);
+    /// Answers a request whose decide function never ran because its batch failed first.
+    fn fail(self: Box<Self>, error: StoreError);
 }
 
-/// A [`Job`] for a decide function `F` producing `T`, answered through `R`.
+/// How to answer one decided request.
+pub(crate) trait Answer: Send {
+    /// Answers with the revision written, or the batch's failure.
+    fn finish(self: Box<Self>, outcome: Result<Option<Revision>, StoreError>);
+}
+
+/// A [`Job`] whose decide function `F` produces a `T`, answered through `R`.
 pub(crate) struct Pending<F, T, R> {
-    pub(crate) key: String,
-    pub(crate) decide: Option<F>,
-    pub(crate) value: Option<T>,
-    pub(crate) reply: R,
+    key: String,
+    decide: F,
+    reply: R,
+    produces: PhantomData<fn() -> T>,
+}
+
+impl<F, T, R> Pending<F, T, R> {
+    pub(crate) fn new(key: String, decide: F, reply: R) -> Pending<F, T, R> {
+        Pending { key, decide, reply, produces: PhantomData }
+    }
+}
+
+/// The caller's value, waiting for the commit.
+struct Decided<T, R> {
+    value: T,
+    reply: R,
+}
+
+/// A decide function that panicked; `T` is the value it would have produced.
+struct Panicked<T, R> {
+    message: String,
+    reply: R,
+    produces: PhantomData<fn() -> T>,
 }
 
 impl<F, T, R> Job for Pending<F, T, R>
 where
     F: FnOnce(Option<&Stored>, Revision) -> (Write, T) + Send,
-    T: Send,
-    R: FnOnce(Result<(T, Option<Revision>), StoreError>) + Send,
+    T: Send + 'static,
+    R: FnOnce(Result<(T, Option<Revision>), StoreError>) + Send + 'static,
 {
     fn key(&self) -> &str {
         &self.key
     }
 
-    fn decide(&mut self, current: Option<&Stored>, revision: Revision) -> Write {
-        let Some(decide) = self.decide.take() else {
-            return Write::Abort;
-        };
-        let (write, value) = decide(current, revision);
-        self.value = Some(value);
-        write
+    fn decide(
+        self: Box<Self>,
+        current: Option<&Stored>,
+        revision: Revision,
+    ) -> (String, Write, Box<dyn Answer>) {
+        let Pending { key, decide, reply, .. } = *self;
+        match catch_unwind(AssertUnwindSafe(move || decide(current, revision))) {
+            Ok((write, value)) => (key, write, Box::new(Decided { value, reply })),
+            Err(panic) => {
+                let message = panic_message(panic.as_ref());
+                let panicked = Panicked { message, reply, produces: PhantomData };
+                (key, Write::Abort, Box::new(panicked))
+            }
+        }
     }
 
-    fn finish(self: Box<Self>, outcome: Outcome) {
-        let Pending { value, reply, .. } = *self;
-        // A decide function that never ran (or panicked) left no value; the outcome is then an
-        // error already, and `Closed` covers the impossible rest.
-        reply(outcome.and_then(|revision| {
-            value
-                .map(|value| (value, revision))
-                .ok_or(StoreError::Closed)
-        }));
+    fn fail(self: Box<Self>, error: StoreError) {
+        (self.reply)(Err(error));
+    }
+}
+
+impl<T, R> Answer for Decided<T, R>
+where
+    T: Send,
+    R: FnOnce(Result<(T, Option<Revision>), StoreError>) + Send,
+{
+    fn finish(self: Box<Self>, outcome: Result<Option<Revision>, StoreError>) {
+        let Decided { value, reply } = *self;
+        reply(outcome.map(|revision| (value, revision)));
+    }
+}
+
+impl<T, R> Answer for Panicked<T, R>
+where
+    R: FnOnce(Result<(T, Option<Revision>), StoreError>) + Send,
+{
+    fn finish(self: Box<Self>, _: Result<Option<Revision>, StoreError>) {
+        (self.reply)(Err(StoreError::DecidePanicked { message: self.message }));
     }
 }
 
@@ -88,126 +136,102 @@ pub(crate) fn run(db: Database, shared: Arc<Shared>, jobs: Receiver<Box<dyn Job>
 
 /// Applies `batch` in order in one transaction, commits it, publishes it, then answers each
 /// request. On a database failure nothing is published and every request gets the error.
-fn commit_batch(db: &Database, shared: &Shared, mut batch: Vec<Box<dyn Job>>) {
-    match apply(db, shared, &mut batch) {
-        Ok((outcomes, events)) => {
+fn commit_batch(db: &Database, shared: &Shared, batch: Vec<Box<dyn Job>>) {
+    let mut answers = Vec::with_capacity(batch.len());
+    let mut undecided = batch.into_iter();
+    match apply(db, shared, &mut undecided, &mut answers) {
+        Ok(events) => {
             if let Some(last) = events.last().map(|event| event.revision) {
                 shared.state.write().publish(events);
                 shared.revisions.send_replace(last);
             }
-            for (job, outcome) in batch.into_iter().zip(outcomes) {
-                job.finish(outcome);
+            for (answer, revision) in answers {
+                answer.finish(Ok(revision));
             }
         }
         Err(error) => {
-            for job in batch {
-                job.finish(Err(error.clone()));
+            for (answer, _) in answers {
+                answer.finish(Err(error.clone()));
+            }
+            for job in undecided {
+                job.fail(error.clone());
             }
         }
     }
 }
 
-/// Runs the batch's decide functions in order against the committed state plus the batch's own
-/// earlier writes, and commits what they wrote. Returns one outcome per request and the events
-/// to publish.
+/// Decides the batch's requests in order, against the committed state plus the batch's own
+/// earlier writes, and commits what they wrote. Each decided request's answer and revision
+/// go to `answers`; returns the events to publish.
 fn apply(
     db: &Database,
     shared: &Shared,
-    batch: &mut [Box<dyn Job>],
-) -> Result<(Vec<Outcome>, Vec<Event>), StoreError> {
-    let mut txn = db
-        .begin_write()
-        .map_err(|e| StoreError::database("starting a write transaction", e))?;
+    batch: &mut impl Iterator<Item = Box<dyn Job>>,
+    answers: &mut Vec<(Box<dyn Answer>, Option<Revision>)>,
+) -> Result<Vec<Event>, StoreError> {
+    let mut txn = db.begin_write().map_err(|e| StoreError::database("starting a write transaction", e))?;
     txn.set_durability(Durability::Immediate)
         .map_err(|e| StoreError::database("requesting a durable commit", e))?;
     let base = shared.state.read().revision;
-    let mut outcomes = Vec::with_capacity(batch.len());
     let mut events: Vec<Event> = Vec::new();
     {
-        let mut objects = txn
-            .open_table(OBJECTS)
-            .map_err(|e| StoreError::database("opening the objects table", e))?;
+        let mut objects =
+            txn.open_table(OBJECTS).map_err(|e| StoreError::database("opening the objects table", e))?;
         // The batch's own writes, which later requests of the batch must see.
         let mut pending: HashMap<String, Option<Stored>> = HashMap::new();
-        for job in batch.iter_mut() {
+        for job in batch {
             let current = match pending.get(job.key()) {
                 Some(state) => state.clone(),
                 None => shared.state.read().objects.get(job.key()).cloned(),
             };
             let revision = base + events.len() as u64 + 1;
-            let write = match catch_unwind(AssertUnwindSafe(|| {
-                job.decide(current.as_ref(), revision)
-            })) {
-                Ok(write) => write,
-                Err(panic) => {
-                    outcomes.push(Err(StoreError::DecidePanicked {
-                        message: panic_message(panic.as_ref()),
-                    }));
-                    continue;
-                }
-            };
-            let key = job.key().to_owned();
+            let (key, write, answer) = job.decide(current.as_ref(), revision);
             let event = match write {
                 Write::Put(bytes) => {
-                    objects
-                        .insert(key.as_str(), (revision, bytes.as_slice()))
-                        .map_err(|e| StoreError::database("writing an object", e))?;
+                    let written = objects.insert(key.as_str(), (revision, bytes.as_slice()));
+                    if let Err(e) = written {
+                        answers.push((answer, None));
+                        return Err(StoreError::database("writing an object", e));
+                    }
                     let bytes: Arc<[u8]> = Arc::from(bytes);
-                    pending.insert(
-                        key.clone(),
-                        Some(Stored {
-                            revision,
-                            bytes: bytes.clone(),
-                        }),
-                    );
+                    let stored = Stored { revision, bytes: bytes.clone() };
+                    pending.insert(key.clone(), Some(stored));
                     Event {
                         revision,
                         key,
-                        kind: EventKind::Put {
-                            created: current.is_none(),
-                        },
+                        kind: EventKind::Put { created: current.is_none() },
                         value: Some(bytes),
                         prev: current,
                     }
                 }
                 // Deleting what does not exist writes nothing, as in etcd.
                 Write::Delete if current.is_some() => {
-                    objects
-                        .remove(key.as_str())
-                        .map_err(|e| StoreError::database("deleting an object", e))?;
-                    pending.insert(key.clone(), None);
-                    Event {
-                        revision,
-                        key,
-                        kind: EventKind::Delete,
-                        value: None,
-                        prev: current,
+                    if let Err(e) = objects.remove(key.as_str()) {
+                        answers.push((answer, None));
+                        return Err(StoreError::database("deleting an object", e));
                     }
+                    pending.insert(key.clone(), None);
+                    Event { revision, key, kind: EventKind::Delete, value: None, prev: current }
                 }
                 Write::Delete | Write::Abort => {
-                    outcomes.push(Ok(None));
+                    answers.push((answer, None));
                     continue;
                 }
             };
-            outcomes.push(Ok(Some(revision)));
+            answers.push((answer, Some(revision)));
             events.push(event);
         }
     }
     let Some(last) = events.last().map(|event| event.revision) else {
-        txn.abort()
-            .map_err(|e| StoreError::database("abandoning an empty transaction", e))?;
-        return Ok((outcomes, events));
+        txn.abort().map_err(|e| StoreError::database("abandoning an empty transaction", e))?;
+        return Ok(events);
     };
     {
-        let mut meta = txn
-            .open_table(META)
-            .map_err(|e| StoreError::database("opening the meta table", e))?;
-        meta.insert(REVISION_KEY, last)
-            .map_err(|e| StoreError::database("recording the revision", e))?;
+        let mut meta = txn.open_table(META).map_err(|e| StoreError::database("opening the meta table", e))?;
+        meta.insert(REVISION_KEY, last).map_err(|e| StoreError::database("recording the revision", e))?;
     }
-    txn.commit()
-        .map_err(|e| StoreError::database("committing a write batch", e))?;
-    Ok((outcomes, events))
+    txn.commit().map_err(|e| StoreError::database("committing a write batch", e))?;
+    Ok(events)
 }
 
 /// The text of a panic payload, when it has one.
@@ -227,27 +251,18 @@ pub(crate) fn load(
 ) -> Result<(std::collections::BTreeMap<String, Stored>, Revision), StoreError> {
     use redb::{ReadableDatabase, TableError};
 
-    let txn = db
-        .begin_read()
-        .map_err(|e| StoreError::database("starting the load", e))?;
+    let txn = db.begin_read().map_err(|e| StoreError::database("starting the load", e))?;
     let mut objects = std::collections::BTreeMap::new();
     let mut revision: Revision = 1;
     match txn.open_table(OBJECTS) {
         Ok(table) => {
-            for entry in table
-                .iter()
-                .map_err(|e| StoreError::database("reading the objects", e))?
-            {
-                let (key, value) =
-                    entry.map_err(|e| StoreError::database("reading an object", e))?;
+            for entry in table.iter().map_err(|e| StoreError::database("reading the objects", e))? {
+                let (key, value) = entry.map_err(|e| StoreError::database("reading an object", e))?;
                 let (mod_revision, bytes) = value.value();
                 revision = revision.max(mod_revision);
                 objects.insert(
                     key.value().to_owned(),
-                    Stored {
-                        revision: mod_revision,
-                        bytes: Arc::from(bytes),
-                    },
+                    Stored { revision: mod_revision, bytes: Arc::from(bytes) },
                 );
             }
         }
@@ -256,9 +271,8 @@ pub(crate) fn load(
     }
     match txn.open_table(META) {
         Ok(table) => {
-            if let Some(recorded) = table
-                .get(REVISION_KEY)
-                .map_err(|e| StoreError::database("reading the revision", e))?
+            if let Some(recorded) =
+                table.get(REVISION_KEY).map_err(|e| StoreError::database("reading the revision", e))?
             {
                 revision = revision.max(recorded.value());
             }
@@ -312,15 +326,10 @@ mod tests {
     fn failed_commit_fails_the_batch_and_changes_nothing() {
         let fail = Arc::new(AtomicBool::new(false));
         let db = redb::Builder::new()
-            .create_with_backend(FailingSync {
-                inner: InMemoryBackend::new(),
-                fail: fail.clone(),
-            })
+            .create_with_backend(FailingSync { inner: InMemoryBackend::new(), fail: fail.clone() })
             .unwrap();
         let store = Store::start(db, &Options::default()).unwrap();
-        let ((), revision) = store
-            .write("a", |_, _| (Write::Put(b"1".to_vec()), ()))
-            .unwrap();
+        let ((), revision) = store.write("a", |_, _| (Write::Put(b"1".to_vec()), ())).unwrap();
         assert_eq!(revision, Some(2));
         let watcher = store.subscribe();
 
@@ -335,10 +344,7 @@ mod tests {
             .collect();
         for writer in writers {
             let result = writer.join().unwrap();
-            assert!(
-                matches!(result, Err(StoreError::Database { .. })),
-                "{result:?}"
-            );
+            assert!(matches!(result, Err(StoreError::Database { .. })), "{result:?}");
         }
         assert_eq!(store.revision(), 2);
         assert_eq!(*watcher.borrow(), 2);

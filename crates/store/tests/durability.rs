@@ -2,6 +2,7 @@
 //!
 //! The test re-runs its own binary as the writer process (selected by an environment variable),
 //! so it needs no extra binary and works under any `cargo test` invocation.
+#![allow(clippy::unwrap_used)]
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -36,12 +37,10 @@ fn run_writer(path: &Path) {
                 for i in 0..MAX_WRITES {
                     let key = format!("/k/{t}/{i:06}");
                     let bytes = value_of(&key);
-                    let ((), revision) =
-                        store.write(&key, move |_, _| (Write::Put(bytes), ())).unwrap();
+                    let ((), revision) = store.write(&key, move |_, _| (Write::Put(bytes), ())).unwrap();
                     println!("ack put {key} {}", revision.unwrap());
                     if i % 5 == 4 {
-                        let ((), revision) =
-                            store.write(&key, |_, _| (Write::Delete, ())).unwrap();
+                        let ((), revision) = store.write(&key, |_, _| (Write::Delete, ())).unwrap();
                         println!("ack delete {key} {}", revision.unwrap());
                     }
                 }
@@ -70,11 +69,7 @@ fn parse(line: &str) -> Option<Ack> {
     };
     let key = words.next()?.to_owned();
     let revision = words.next()?.parse().ok()?;
-    Some(Ack {
-        deleted,
-        key,
-        revision,
-    })
+    Some(Ack { deleted, key, revision })
 }
 
 #[test]
@@ -86,12 +81,7 @@ fn acknowledged_writes_survive_sigkill() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("store.redb");
     let mut child = Command::new(std::env::current_exe().unwrap())
-        .args([
-            "--exact",
-            "acknowledged_writes_survive_sigkill",
-            "--nocapture",
-            "--test-threads=1",
-        ])
+        .args(["--exact", "acknowledged_writes_survive_sigkill", "--nocapture", "--test-threads=1"])
         .env(CHILD_DB, &path)
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
@@ -102,10 +92,10 @@ fn acknowledged_writes_survive_sigkill() {
     let reader = thread::spawn(move || {
         for line in BufReader::new(stdout).lines() {
             let Ok(line) = line else { break };
-            if let Some(ack) = parse(&line) {
-                if lines.send(ack).is_err() {
-                    break;
-                }
+            if let Some(ack) = parse(&line)
+                && lines.send(ack).is_err()
+            {
+                break;
             }
         }
     });
@@ -119,10 +109,7 @@ fn acknowledged_writes_survive_sigkill() {
             }
         }
     }
-    assert!(
-        child.try_wait().unwrap().is_none(),
-        "the writer must still be running when killed"
-    );
+    assert!(child.try_wait().unwrap().is_none(), "the writer must still be running when killed");
     child.kill().unwrap(); // SIGKILL on Unix.
     child.wait().unwrap();
     reader.join().unwrap();
@@ -140,11 +127,8 @@ fn acknowledged_writes_survive_sigkill() {
     revisions.sort_unstable();
     revisions.dedup();
     assert_eq!(revisions.len(), acks.len(), "acknowledged revisions are unique");
-    let deleted: std::collections::HashSet<&str> = acks
-        .iter()
-        .filter(|ack| ack.deleted)
-        .map(|ack| ack.key.as_str())
-        .collect();
+    let deleted: std::collections::HashSet<&str> =
+        acks.iter().filter(|ack| ack.deleted).map(|ack| ack.key.as_str()).collect();
     for ack in acks.iter().filter(|ack| !ack.deleted) {
         let stored = store.get(&ack.key);
         if deleted.contains(ack.key.as_str()) {
@@ -166,8 +150,6 @@ fn acknowledged_writes_survive_sigkill() {
     }
     // The sequence continues after the recovered revision.
     let recovered = store.revision();
-    let ((), revision) = store
-        .write("/after-restart", |_, _| (Write::Put(b"v".to_vec()), ()))
-        .unwrap();
+    let ((), revision) = store.write("/after-restart", |_, _| (Write::Put(b"v".to_vec()), ())).unwrap();
     assert_eq!(revision, Some(recovered + 1));
 }

@@ -1,12 +1,13 @@
 //! Behaviour of the store through its public API.
+#![allow(clippy::unwrap_used)]
 
 use std::collections::HashSet;
+use std::future::Future;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::thread;
 use std::task::{Context, Waker};
+use std::thread;
 use std::time::{Duration, Instant};
-use std::future::Future;
 
 use concord_store::{EventKind, Options, Revision, Store, StoreError, Stored, Write};
 
@@ -16,9 +17,7 @@ fn db_path(dir: &tempfile::TempDir) -> PathBuf {
 
 fn put(store: &Store, key: &str, value: &str) -> Revision {
     let bytes = value.as_bytes().to_vec();
-    let ((), revision) = store
-        .write(key, move |_, _| (Write::Put(bytes), ()))
-        .unwrap();
+    let ((), revision) = store.write(key, move |_, _| (Write::Put(bytes), ())).unwrap();
     revision.unwrap()
 }
 
@@ -32,13 +31,7 @@ fn text(stored: &Stored) -> &str {
 }
 
 fn keys(store: &Store, prefix: &str, at: Option<Revision>) -> Vec<String> {
-    store
-        .list(prefix, None, None, at)
-        .unwrap()
-        .items
-        .into_iter()
-        .map(|(key, _)| key)
-        .collect()
+    store.list(prefix, None, None, at).unwrap().items.into_iter().map(|(key, _)| key).collect()
 }
 
 #[test]
@@ -74,13 +67,7 @@ fn revisions_start_at_two_and_continue_across_reopen_and_deletes() {
     // History is not persisted: it starts empty at the recovered revision.
     assert_eq!(store.oldest_revision(), 8);
     assert!(store.events_since(8).unwrap().is_empty());
-    assert!(matches!(
-        store.events_since(7),
-        Err(StoreError::Compacted {
-            requested: 7,
-            oldest: 8
-        })
-    ));
+    assert!(matches!(store.events_since(7), Err(StoreError::Compacted { requested: 7, oldest: 8 })));
     assert_eq!(put(&store, "/e", "1"), 9);
 }
 
@@ -130,11 +117,7 @@ fn compare_and_swap_in_decide_loses_no_increment() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&db_path(&dir)).unwrap();
     let key = "/registry/counters/default/c";
-    store
-        .write(key, |_, _| {
-            (Write::Put(br#"{"count":0,"resourceVersion":0}"#.to_vec()), ())
-        })
-        .unwrap();
+    store.write(key, |_, _| (Write::Put(br#"{"count":0,"resourceVersion":0}"#.to_vec()), ())).unwrap();
     let workers: Vec<_> = (0..THREADS)
         .map(|_| {
             let store = store.clone();
@@ -235,11 +218,7 @@ fn list_pages_by_prefix_start_after_and_limit() {
     // An exact byte prefix: "/registry/pods/default" would also match "defaultx".
     assert_eq!(
         keys(&store, "/registry/pods/default/", None),
-        [
-            "/registry/pods/default/a",
-            "/registry/pods/default/b",
-            "/registry/pods/default/c"
-        ]
+        ["/registry/pods/default/a", "/registry/pods/default/b", "/registry/pods/default/c"]
     );
     assert_eq!(keys(&store, "/registry/pods/", None).len(), 5);
     assert_eq!(keys(&store, "", None).len(), 7);
@@ -250,9 +229,7 @@ fn list_pages_by_prefix_start_after_and_limit() {
     let mut start_after: Option<String> = None;
     let mut revision = None;
     loop {
-        let page = store
-            .list("/registry/pods/", start_after.as_deref(), Some(2), revision)
-            .unwrap();
+        let page = store.list("/registry/pods/", start_after.as_deref(), Some(2), revision).unwrap();
         assert!(page.items.len() <= 2);
         revision = Some(page.revision);
         seen.extend(page.items.iter().map(|(key, _)| key.clone()));
@@ -314,20 +291,14 @@ fn list_at_a_past_revision_is_the_snapshot_of_then() {
     assert!(page.more);
     assert!(matches!(
         store.list("/p/", None, None, Some(100)),
-        Err(StoreError::FutureRevision {
-            requested: 100,
-            current: 10
-        })
+        Err(StoreError::FutureRevision { requested: 100, current: 10 })
     ));
 }
 
 #[test]
 fn history_beyond_the_bound_is_compacted() {
     let dir = tempfile::tempdir().unwrap();
-    let options = Options {
-        history: 3,
-        ..Options::default()
-    };
+    let options = Options { history: 3, ..Options::default() };
     let store = Store::open_with(&db_path(&dir), options).unwrap();
     for i in 0..6 {
         put(&store, &format!("/k/{i}"), "v");
@@ -339,23 +310,11 @@ fn history_beyond_the_bound_is_compacted() {
     assert_eq!(keys(&store, "/k/", Some(4)), ["/k/0", "/k/1", "/k/2"]);
     assert!(matches!(
         store.list("/k/", None, None, Some(3)),
-        Err(StoreError::Compacted {
-            requested: 3,
-            oldest: 4
-        })
+        Err(StoreError::Compacted { requested: 3, oldest: 4 })
     ));
-    assert!(matches!(
-        store.events_since(3),
-        Err(StoreError::Compacted {
-            requested: 3,
-            oldest: 4
-        })
-    ));
+    assert!(matches!(store.events_since(3), Err(StoreError::Compacted { requested: 3, oldest: 4 })));
     let events = store.events_since(4).unwrap();
-    assert_eq!(
-        events.iter().map(|e| e.revision).collect::<Vec<_>>(),
-        [5, 6, 7]
-    );
+    assert_eq!(events.iter().map(|e| e.revision).collect::<Vec<_>>(), [5, 6, 7]);
 }
 
 #[test]
@@ -391,12 +350,7 @@ fn events_report_kind_value_and_previous_state() {
             (5, "/a", EventKind::Delete, None, Some((3, "2"))),
         ]
     );
-    let later: Vec<Revision> = store
-        .events_since(3)
-        .unwrap()
-        .iter()
-        .map(|e| e.revision)
-        .collect();
+    let later: Vec<Revision> = store.events_since(3).unwrap().iter().map(|e| e.revision).collect();
     assert_eq!(later, [4, 5]);
     assert!(store.events_since(5).unwrap().is_empty());
     assert!(store.events_since(50).unwrap().is_empty());
@@ -428,18 +382,13 @@ async fn subscribe_wakes_async_watchers() {
     };
     for key in ["/w/1", "/w/2", "/w/3"] {
         let (created, revision) = store
-            .write_async(key.to_owned(), |current, _| {
-                (Write::Put(b"v".to_vec()), current.is_none())
-            })
+            .write_async(key.to_owned(), |current, _| (Write::Put(b"v".to_vec()), current.is_none()))
             .await
             .unwrap();
         assert!(created);
         assert!(revision.is_some());
     }
-    let seen = tokio::time::timeout(Duration::from_secs(10), watcher)
-        .await
-        .unwrap()
-        .unwrap();
+    let seen = tokio::time::timeout(Duration::from_secs(10), watcher).await.unwrap().unwrap();
     assert_eq!(seen, ["/w/1", "/w/2", "/w/3"]);
 }
 
