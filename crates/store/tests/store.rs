@@ -9,7 +9,7 @@ use std::task::{Context, Waker};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use concord_store::{EventKind, Options, Revision, Store, StoreError, Stored, Write};
+use concord_store::{Event, EventKind, ListPage, Options, Revision, Store, StoreError, Stored, Write};
 
 fn db_path(dir: &tempfile::TempDir) -> PathBuf {
     dir.path().join("data").join("store.redb")
@@ -503,4 +503,24 @@ fn values_are_shared_not_copied_between_reads() {
     let first = store.get("/a").unwrap();
     let second = store.list("/a", None, None, None).unwrap().items.remove(0).1;
     assert!(Arc::ptr_eq(&first.bytes, &second.bytes));
+}
+
+#[test]
+fn handles_errors_and_futures_cross_threads() {
+    fn shareable<T: Send + Sync + 'static>() {}
+    fn sendable<F: Future + Send>(future: F) -> F {
+        future
+    }
+    shareable::<Store>();
+    shareable::<StoreError>();
+    shareable::<Event>();
+    shareable::<ListPage>();
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&db_path(&dir)).unwrap();
+    // A tokio task may hold the write future across an await.
+    let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    let ((), revision) = runtime
+        .block_on(sendable(store.write_async("/a".to_owned(), |_, _| (Write::Put(vec![1]), ()))))
+        .unwrap();
+    assert_eq!(revision, Some(2));
 }
