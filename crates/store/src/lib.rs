@@ -43,7 +43,15 @@
 //! with the key's state before it. They serve [`Store::events_since`] (watches) and lists at a
 //! past revision, which are rebuilt from the current state by undoing newer events. Older
 //! revisions answer [`StoreError::Compacted`], like kube-apiserver after an etcd compaction.
-//! History is not persisted: after a reopen it starts empty at the recovered revision.
+//! History is not persisted: after a reopen it starts empty at the recovered revision. Each
+//! kept event holds the value it replaced, so the history costs up to `history` times the
+//! object size on top of the current state.
+//!
+//! # Lifecycle
+//!
+//! A database file is locked while open: a second [`Store::open`] of it, in this process or
+//! another, gives [`StoreError::AlreadyOpen`]. Handles are cheap clones; dropping the last one
+//! lets the writer finish the queued requests, then closes the database.
 //!
 //! ```
 //! use concord_store::{Store, Write};
@@ -252,8 +260,12 @@ impl Store {
     /// written: [`Write::Abort`], or [`Write::Delete`] of a missing key). `new_revision` is the
     /// revision the write gets if it writes.
     ///
-    /// Blocks until the write is durable; from async code use [`Store::write_async`]. `decide`
-    /// may read the store but must not write to it (the writer would wait for itself).
+    /// Blocks until the write is durable; from async code use [`Store::write_async`].
+    ///
+    /// `decide` runs on the single writer thread while the batch's transaction is open, so
+    /// every write waits for it: keep it to checking preconditions and stamping the revision,
+    /// and do expensive work (patching, validation) before calling `write`. It may read the
+    /// store but must not write to it (the writer would wait for itself).
     pub fn write<T, F>(&self, key: &str, decide: F) -> Result<(T, Option<Revision>), StoreError>
     where
         T: Send + 'static,
