@@ -272,6 +272,30 @@ mod tests {
         assert_eq!(Instant::from_system_time(t).format_rfc3339(), "1969-12-31T23:59:50Z");
     }
 
+    /// The entries of kube's boundary table that fall between whole seconds.
+    #[test]
+    fn kube_boundaries_between_seconds() {
+        let ms: i128 = 1_000_000;
+        let s = 1000 * ms;
+        let (minute, hour) = (60 * s, 3600 * s);
+        let (day, year) = (24 * hour, 365 * 24 * hour);
+        for (d, want) in [
+            (-2 * s + 1, "0s"),
+            (s - ms, "0s"),
+            (2 * minute - ms, "119s"),
+            (10 * minute - ms, "9m59s"),
+            (3 * hour - ms, "179m"),
+            (8 * hour - ms, "7h59m"),
+            (2 * day - ms, "47h"),
+            (8 * day - ms, "7d23h"),
+            (2 * year - ms, "729d"),
+            (2 * year + day - ms, "2y"),
+            (8 * year - ms, "7y364d"),
+        ] {
+            assert_eq!(human_duration_nanos(d), want, "{d}ns");
+        }
+    }
+
     #[test]
     fn sub_second_clock_skew() {
         let ms = 1_000_000;
