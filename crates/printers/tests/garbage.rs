@@ -182,7 +182,21 @@ fn check_row(printer: &dyn Printer, object: &Value) {
 }
 
 /// Characters column paths are made of.
-const PATH_CHARS: &str = r#"[.a-z0-9*@$?()\[\]:,'"=!<>\\ {}-]{0,24}"#;
+const PATH_CHARS: &str = r#"[.a-z0-9*@$?()\[\]:,'"=!<>\\ {}\-é٣\n]{0,24}"#;
+
+/// Column paths: well-formed steps mixed with random characters.
+fn path() -> impl Strategy<Value = String> {
+    let step = prop_oneof![
+        3 => prop::sample::select(vec![
+            ".spec", ".items", ".n", ".name", "[0]", "[-1]", "[*]", "[1:]", "[::2]", "[0,1]",
+            "[?(@.n>1)]", "[?(@.name=='x')]", "[?(@.n)]", "..n", "..name", ".*", "['a.b']",
+            r"\.", " ",
+        ])
+        .prop_map(str::to_owned),
+        1 => PATH_CHARS.prop_map(|s| s),
+    ];
+    prop::collection::vec(step, 0..6).prop_map(|steps| steps.concat())
+}
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]
@@ -198,7 +212,7 @@ proptest! {
 
     #[test]
     fn column_paths_never_panic(
-        paths in prop::collection::vec(PATH_CHARS, 1..4),
+        paths in prop::collection::vec(path(), 1..4),
         types in prop::collection::vec(
             prop::sample::select(vec!["string", "integer", "number", "boolean", "date", "other"]), 4),
         object in value(),
