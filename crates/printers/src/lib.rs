@@ -87,7 +87,7 @@ pub trait Printer: Send + Sync {
     /// The column definitions, wide ones included.
     fn columns(&self) -> &[Column];
 
-    /// The cells of `object`'s row, one per column (strings, integers, booleans or null), with
+    /// The cells of `object`'s row, one per column (strings, numbers, booleans or null), with
     /// ages measured at `now`.
     fn cells(&self, object: &Value, now: SystemTime) -> Vec<Value>;
 
