@@ -279,7 +279,10 @@ mod tests {
         let e = FieldError::too_long("metadata.annotations", 262144);
         assert_eq!(e.to_string(), "metadata.annotations: Too long: may not be more than 262144 bytes");
         let e = FieldError::invalid("metadata.generation", -1i64, "must be greater than or equal to 0");
-        assert_eq!(e.to_string(), "metadata.generation: Invalid value: -1: must be greater than or equal to 0");
+        assert_eq!(
+            e.to_string(),
+            "metadata.generation: Invalid value: -1: must be greater than or equal to 0"
+        );
         let e = FieldError::not_supported("spec.type", "Foo", &["A", "B"]);
         assert_eq!(e.to_string(), r#"spec.type: Unsupported value: "Foo": supported values: "A", "B""#);
         let e = FieldError::duplicate("spec.ports[1]", "http");

@@ -139,7 +139,8 @@ fn split_terms(selector: &str) -> Vec<&str> {
 fn split_term(term: &str) -> Option<(&str, FieldOperator, &str)> {
     for (i, _) in term.char_indices() {
         let rest = &term[i..];
-        for (op, operator) in [("!=", FieldOperator::NotEquals), ("==", FieldOperator::Equals), ("=", FieldOperator::Equals)]
+        for (op, operator) in
+            [("!=", FieldOperator::NotEquals), ("==", FieldOperator::Equals), ("=", FieldOperator::Equals)]
         {
             if let Some(value) = rest.strip_prefix(op) {
                 return Some((&term[..i], operator, value));
@@ -160,7 +161,11 @@ impl FieldSelector {
                 selector: selector.to_owned(),
                 term: term.to_owned(),
             })?;
-            requirements.push(FieldRequirement { field: field.to_owned(), operator, value: unescape_value(value)? });
+            requirements.push(FieldRequirement {
+                field: field.to_owned(),
+                operator,
+                value: unescape_value(value)?,
+            });
         }
         Ok(FieldSelector { requirements })
     }
@@ -242,8 +247,10 @@ enum Reject {
     Default,
 }
 
-const META: &[(&str, Source)] =
-    &[("metadata.name", Source::Str("metadata.name")), ("metadata.namespace", Source::Str("metadata.namespace"))];
+const META: &[(&str, Source)] = &[
+    ("metadata.name", Source::Str("metadata.name")),
+    ("metadata.namespace", Source::Str("metadata.namespace")),
+];
 
 static PODS: Table = Table {
     labels: &[
@@ -401,8 +408,12 @@ static SIGNER_NAMED: Table = Table {
     reject: Reject::NotSupported,
 };
 
-static METADATA_ONLY: Table =
-    Table { labels: &["metadata.name", "metadata.namespace"], aliases: &[], values: &[], reject: Reject::Default };
+static METADATA_ONLY: Table = Table {
+    labels: &["metadata.name", "metadata.namespace"],
+    aliases: &[],
+    values: &[],
+    reject: Reject::Default,
+};
 
 fn table(group: &str, resource: &str) -> &'static Table {
     match (group, resource) {
@@ -567,7 +578,9 @@ impl FieldLabels {
             }
         };
         Some(match source {
-            Source::Str(path) => lookup(object, path).and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default(),
+            Source::Str(path) => {
+                lookup(object, path).and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+            }
             Source::Bool(path) => lookup(object, path).and_then(|v| v.as_bool()).unwrap_or(false).to_string(),
             Source::Int(path) => lookup(object, path).and_then(|v| v.as_i64()).unwrap_or(0).to_string(),
             Source::FirstStr(paths) => paths

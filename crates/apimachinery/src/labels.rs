@@ -66,7 +66,8 @@ impl Requirement {
         if !key_errors.is_empty() {
             errs.push(FieldError::invalid("key", key, key_errors.join("; ")));
         }
-        let values_json = || BadValue::Json(Value::Array(values.iter().cloned().map(Value::String).collect()));
+        let values_json =
+            || BadValue::Json(Value::Array(values.iter().cloned().map(Value::String).collect()));
         match operator {
             Operator::In | Operator::NotIn if values.is_empty() => {
                 errs.push(FieldError::invalid(
@@ -112,7 +113,11 @@ impl Requirement {
         for (i, value) in values.iter().enumerate() {
             let value_errors = is_valid_label_value(value);
             if !value_errors.is_empty() {
-                errs.push(FieldError::invalid(format!("values[{i}][{key}]"), value.as_str(), value_errors.join("; ")));
+                errs.push(FieldError::invalid(
+                    format!("values[{i}][{key}]"),
+                    value.as_str(),
+                    value_errors.join("; "),
+                ));
             }
         }
         if errs.is_empty() {
@@ -412,7 +417,8 @@ fn syntax(message: String) -> SelectorError {
 
 impl Parser {
     fn lookahead(&self, context: Context) -> (Token, String) {
-        let (token, literal) = self.items.get(self.position).cloned().unwrap_or((Token::EndOfString, String::new()));
+        let (token, literal) =
+            self.items.get(self.position).cloned().unwrap_or((Token::EndOfString, String::new()));
         match token {
             Token::In | Token::NotIn if context == Context::Values => (Token::Identifier, literal),
             _ => (token, literal),
@@ -441,14 +447,24 @@ impl Parser {
                         Token::Comma => {
                             let (next, literal) = self.lookahead(Context::Values);
                             if next != Token::Identifier && next != Token::DoesNotExist {
-                                return Err(syntax(format!("found '{literal}', expected: identifier after ','")));
+                                return Err(syntax(format!(
+                                    "found '{literal}', expected: identifier after ','"
+                                )));
                             }
                         }
-                        _ => return Err(syntax(format!("found '{literal}', expected: ',' or 'end of string'"))),
+                        _ => {
+                            return Err(syntax(format!(
+                                "found '{literal}', expected: ',' or 'end of string'"
+                            )));
+                        }
                     }
                 }
                 Token::EndOfString => return Ok(requirements),
-                _ => return Err(syntax(format!("found '{literal}', expected: !, identifier, or 'end of string'"))),
+                _ => {
+                    return Err(syntax(format!(
+                        "found '{literal}', expected: !, identifier, or 'end of string'"
+                    )));
+                }
             }
         }
     }
@@ -480,7 +496,9 @@ impl Parser {
         }
         let key_errors = is_qualified_name(&literal);
         if !key_errors.is_empty() {
-            return Err(SelectorError(FieldError::invalid("<nil>", literal.as_str(), key_errors.join("; ")).to_string()));
+            return Err(SelectorError(
+                FieldError::invalid("<nil>", literal.as_str(), key_errors.join("; ")).to_string(),
+            ));
         }
         let (next, _) = self.lookahead(Context::Values);
         let operator = if negated {

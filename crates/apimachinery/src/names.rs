@@ -26,8 +26,7 @@ const DNS1123_SUBDOMAIN_MSG: &str = "a lowercase RFC 1123 subdomain must consist
 const DNS1035_LABEL_FMT: &str = "[a-z]([-a-z0-9]*[a-z0-9])?";
 const DNS1035_LABEL_MSG: &str = "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character";
 const QUALIFIED_NAME_FMT: &str = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]";
-const QUALIFIED_NAME_MSG: &str =
-    "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
+const QUALIFIED_NAME_MSG: &str = "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
 const LABEL_VALUE_FMT: &str = "(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?";
 const LABEL_VALUE_MSG: &str = "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
 
@@ -282,7 +281,11 @@ pub fn validate_object_meta(meta: &Value, rule: NameRule, namespaced: bool) -> V
     if let Some(generation) = meta.get("generation").and_then(Value::as_i64)
         && generation < 0
     {
-        errs.push(FieldError::invalid("metadata.generation", generation, "must be greater than or equal to 0"));
+        errs.push(FieldError::invalid(
+            "metadata.generation",
+            generation,
+            "must be greater than or equal to 0",
+        ));
     }
     let empty = Map::new();
     let labels = meta.get("labels").and_then(Value::as_object).unwrap_or(&empty);
@@ -430,7 +433,11 @@ fn validate_managed_fields(entries: &[Value]) -> Vec<FieldError> {
         let path = format!("metadata.managedFields[{i}]");
         let operation = str_of(entry, "operation");
         if operation != "Apply" && operation != "Update" {
-            errs.push(FieldError::invalid(format!("{path}.operation"), operation, "must be `Apply` or `Update`"));
+            errs.push(FieldError::invalid(
+                format!("{path}.operation"),
+                operation,
+                "must be `Apply` or `Update`",
+            ));
         }
         let fields_type = str_of(entry, "fieldsType");
         if !fields_type.is_empty() && fields_type != "FieldsV1" {

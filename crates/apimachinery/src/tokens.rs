@@ -143,7 +143,11 @@ fn read_csv(text: &str) -> Result<Vec<(usize, Vec<String>)>, TokenFileError> {
                     None => line.strip_suffix('\n').unwrap_or(line),
                 };
                 if let Some(j) = field.find('"') {
-                    return Err(TokenFileError::BareQuote { start_line, line: line_number, column: column + j });
+                    return Err(TokenFileError::BareQuote {
+                        start_line,
+                        line: line_number,
+                        column: column + j,
+                    });
                 }
                 fields.push(field.to_owned());
                 match end {
@@ -175,7 +179,11 @@ fn read_csv(text: &str) -> Result<Vec<(usize, Vec<String>)>, TokenFileError> {
                     } else if line.is_empty() || line == "\n" {
                         break true;
                     } else {
-                        return Err(TokenFileError::Quote { start_line, line: line_number, column: column - 1 });
+                        return Err(TokenFileError::Quote {
+                            start_line,
+                            line: line_number,
+                            column: column - 1,
+                        });
                     }
                 } else if !line.is_empty() {
                     field.push_str(line);

@@ -4,7 +4,8 @@
 #![allow(clippy::unwrap_used)]
 
 use concord_apimachinery::fields::{
-    FieldLabels, FieldSelector, FieldSelectorError, escape_value, field_value, supported_fields, unescape_value,
+    FieldLabels, FieldSelector, FieldSelectorError, escape_value, field_value, supported_fields,
+    unescape_value,
 };
 use serde_json::{Value, json};
 
@@ -79,10 +80,21 @@ fn convert(group: &str, resource: &str, selector: &str) -> Result<FieldSelector,
 #[test]
 fn unsupported_labels_get_kube_texts() {
     assert_eq!(convert("", "pods", "foo=bar").unwrap_err(), "field label not supported: foo");
-    assert_eq!(convert("", "nodes", "metadata.namespace=x").unwrap_err(), "field label not supported: metadata.namespace");
-    assert_eq!(convert("", "namespaces", "metadata.namespace=x").unwrap_err(), "field label not supported: metadata.namespace");
-    assert_eq!(convert("batch", "jobs", "status.succeeded=1").unwrap_err(), "field label \"status.succeeded\" not supported for batchv1.Job");
-    for (group, resource) in [("", "configmaps"), ("apps", "deployments"), ("apps", "replicasets"), ("", "persistentvolumes")] {
+    assert_eq!(
+        convert("", "nodes", "metadata.namespace=x").unwrap_err(),
+        "field label not supported: metadata.namespace"
+    );
+    assert_eq!(
+        convert("", "namespaces", "metadata.namespace=x").unwrap_err(),
+        "field label not supported: metadata.namespace"
+    );
+    assert_eq!(
+        convert("batch", "jobs", "status.succeeded=1").unwrap_err(),
+        "field label \"status.succeeded\" not supported for batchv1.Job"
+    );
+    for (group, resource) in
+        [("", "configmaps"), ("apps", "deployments"), ("apps", "replicasets"), ("", "persistentvolumes")]
+    {
         assert_eq!(
             convert(group, resource, "status.replicas=1").unwrap_err(),
             r#""status.replicas" is not a known field selector: only "metadata.name", "metadata.namespace""#,
@@ -141,7 +153,11 @@ fn supported_labels_per_resource() {
             "type",
         ],
     );
-    accepts("events.k8s.io", "events", &["regarding.kind", "regarding.name", "reportingController", "reason", "type"]);
+    accepts(
+        "events.k8s.io",
+        "events",
+        &["regarding.kind", "regarding.name", "reportingController", "reason", "type"],
+    );
     accepts("batch", "jobs", &["metadata.name", "metadata.namespace", "status.successful"]);
     accepts("certificates.k8s.io", "certificatesigningrequests", &["metadata.name", "spec.signerName"]);
     accepts("apps", "deployments", &["metadata.name", "metadata.namespace"]);
@@ -152,11 +168,16 @@ fn supported_labels_per_resource() {
 fn aliases_become_canonical_labels() {
     assert_eq!(convert("", "pods", "spec.host=n1").unwrap().to_string(), "spec.nodeName=n1");
     assert_eq!(
-        convert("events.k8s.io", "events", "regarding.name=web,reportingController=kubelet").unwrap().to_string(),
+        convert("events.k8s.io", "events", "regarding.name=web,reportingController=kubelet")
+            .unwrap()
+            .to_string(),
         "involvedObject.name=web,reportingComponent=kubelet"
     );
     // events.k8s.io does not accept the core spellings.
-    assert_eq!(convert("events.k8s.io", "events", "involvedObject.name=web").unwrap_err(), "field label not supported: involvedObject.name");
+    assert_eq!(
+        convert("events.k8s.io", "events", "involvedObject.name=web").unwrap_err(),
+        "field label not supported: involvedObject.name"
+    );
 }
 
 #[test]
@@ -211,7 +232,10 @@ fn other_resource_values() {
     let new_event = json!({"regarding": {"kind": "Pod", "name": "web"}, "reportingController": "kubelet",
                            "deprecatedSource": {"component": "old"}});
     assert_eq!(field_value("events.k8s.io", "events", &new_event, "regarding.name").as_deref(), Some("web"));
-    assert_eq!(field_value("events.k8s.io", "events", &new_event, "reportingController").as_deref(), Some("kubelet"));
+    assert_eq!(
+        field_value("events.k8s.io", "events", &new_event, "reportingController").as_deref(),
+        Some("kubelet")
+    );
     assert_eq!(field_value("events.k8s.io", "events", &new_event, "source").as_deref(), Some("old"));
     let ns = json!({"metadata": {"name": "dev"}, "status": {"phase": "Terminating"}});
     assert_eq!(field_value("", "namespaces", &ns, "status.phase").as_deref(), Some("Terminating"));
@@ -223,17 +247,28 @@ fn other_resource_values() {
 #[test]
 fn custom_resources() {
     let namespaced = FieldLabels::custom_resource(false, [".spec.color", ".spec.size", ".status.ready"]);
-    assert_eq!(namespaced.supported(), ["metadata.name", "metadata.namespace", "spec.color", "spec.size", "status.ready"]);
-    let s = namespaced.convert(&parse("spec.color=blue,spec.size=3,status.ready=true,metadata.namespace=dev")).unwrap();
+    assert_eq!(
+        namespaced.supported(),
+        ["metadata.name", "metadata.namespace", "spec.color", "spec.size", "status.ready"]
+    );
+    let s = namespaced
+        .convert(&parse("spec.color=blue,spec.size=3,status.ready=true,metadata.namespace=dev"))
+        .unwrap();
     let object = json!({"metadata": {"name": "a", "namespace": "dev"},
                         "spec": {"color": "blue", "size": 3}, "status": {"ready": true}});
     assert!(namespaced.matches(&s, &object));
     assert_eq!(namespaced.value(&json!({}), "spec.color").as_deref(), Some(""));
-    assert_eq!(namespaced.convert(&parse("spec.shape=round")).unwrap_err().to_string(), "field label not supported: spec.shape");
+    assert_eq!(
+        namespaced.convert(&parse("spec.shape=round")).unwrap_err().to_string(),
+        "field label not supported: spec.shape"
+    );
 
     let cluster = FieldLabels::custom_resource(true, Vec::<String>::new());
     assert_eq!(cluster.supported(), ["metadata.name"]);
-    assert_eq!(cluster.convert(&parse("metadata.namespace=x")).unwrap_err().to_string(), "field label not supported: metadata.namespace");
+    assert_eq!(
+        cluster.convert(&parse("metadata.namespace=x")).unwrap_err().to_string(),
+        "field label not supported: metadata.namespace"
+    );
     assert!(cluster.convert(&parse("metadata.name=x")).is_ok());
 }
 
@@ -276,7 +311,11 @@ fn selected_paths_exist_upstream() {
         let mut schema = &definitions[*definition];
         for segment in path.split('.') {
             schema = resolve(definitions, schema);
-            schema = if segment.parse::<usize>().is_ok() { &schema["items"] } else { &schema["properties"][segment] };
+            schema = if segment.parse::<usize>().is_ok() {
+                &schema["items"]
+            } else {
+                &schema["properties"][segment]
+            };
         }
         let schema = resolve(definitions, schema);
         assert_eq!(schema["type"].as_str(), Some(*want), "{definition} {path}");
@@ -291,8 +330,10 @@ fn resolve<'a>(definitions: &'a Value, schema: &'a Value) -> &'a Value {
 }
 
 fn upstream_swagger() -> Value {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/k8s-openapi/swagger.json");
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("the upstream OpenAPI document {} is needed by this test: {e}", path.display()));
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/k8s-openapi/swagger.json");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!("the upstream OpenAPI document {} is needed by this test: {e}", path.display())
+    });
     serde_json::from_str(&text).unwrap()
 }

@@ -92,7 +92,10 @@ fn selector_parser_table() {
             "this-is-another-dns.domain.com/key-with-dash in (so,what)",
             "this-is-another-dns.domain.com/key-with-dash in (so,what)",
         ),
-        ("0.1.2.domain/99 notin (10.10.100.1, tick.tack.clock)", "0.1.2.domain/99 notin (10.10.100.1,tick.tack.clock)"),
+        (
+            "0.1.2.domain/99 notin (10.10.100.1, tick.tack.clock)",
+            "0.1.2.domain/99 notin (10.10.100.1,tick.tack.clock)",
+        ),
         ("foo  in\t (abc)", "foo in (abc)"),
         ("x notin\n (abc)", "x notin (abc)"),
         ("x  notin\t\t\t(abc,def)", "x notin (abc,def)"),
@@ -143,7 +146,10 @@ fn syntax_error_texts() {
         ("x,", "found '', expected: identifier after ','"),
         (",x,y", "found ',', expected: !, identifier, or 'end of string'"),
         ("=a", "found '=', expected: !, identifier, or 'end of string'"),
-        ("x nott in (y)", "unable to parse requirement: found 'nott', expected: in, notin, =, ==, !=, gt, lt"),
+        (
+            "x nott in (y)",
+            "unable to parse requirement: found 'nott', expected: in, notin, =, ==, !=, gt, lt",
+        ),
         ("a b", "unable to parse requirement: found 'b', expected: in, notin, =, ==, !=, gt, lt"),
         ("a in (xyz abc)", "unable to parse requirement: found 'abc', expected: ',' or ')'"),
         ("a notin(", "unable to parse requirement: found '', expected: ',', ')' or identifier"),
@@ -185,7 +191,9 @@ fn invalid_key_and_value_texts() {
     let long = "v".repeat(64);
     assert_eq!(
         error(&format!("k={long}")),
-        format!("unable to parse requirement: values[0][k]: Invalid value: \"{long}\": must be no more than 63 characters")
+        format!(
+            "unable to parse requirement: values[0][k]: Invalid value: \"{long}\": must be no more than 63 characters"
+        )
     );
     // Two problems with one value are one message each, in kube's aggregate form.
     assert_eq!(
@@ -199,12 +207,17 @@ fn nul_byte_ends_a_token_like_kube() {
     // kube's lexer reads a NUL byte as the end of input wherever a token starts.
     assert!(parse("\0x=a").is_empty());
     assert_eq!(parse("a\0").to_string(), "a");
-    assert_eq!(error("a\0b"), "unable to parse requirement: found 'b', expected: in, notin, =, ==, !=, gt, lt");
+    assert_eq!(
+        error("a\0b"),
+        "unable to parse requirement: found 'b', expected: in, notin, =, ==, !=, gt, lt"
+    );
 }
 
 #[test]
 fn requirement_constructor() {
-    let ok = |key: &str, op, values: &[&str]| Requirement::new(key, op, values.iter().map(|s| s.to_string()).collect());
+    let ok = |key: &str, op, values: &[&str]| {
+        Requirement::new(key, op, values.iter().map(|s| s.to_string()).collect())
+    };
     assert!(ok("x", Operator::In, &[]).is_err());
     assert!(ok("x", Operator::NotIn, &[]).is_err());
     assert!(ok("x", Operator::In, &["foo"]).is_ok());
@@ -223,7 +236,10 @@ fn requirement_constructor() {
         "values: Invalid value: [\"a\",\"b\"]: exact-match compatibility requires one single value"
     );
     let r = ok("x", Operator::In, &["b", "a"]).unwrap();
-    assert_eq!((r.key(), r.operator(), r.values()), ("x", Operator::In, &["b".to_string(), "a".to_string()][..]));
+    assert_eq!(
+        (r.key(), r.operator(), r.values()),
+        ("x", Operator::In, &["b".to_string(), "a".to_string()][..])
+    );
     assert_eq!(r.to_string(), "x in (a,b)");
 }
 
@@ -253,11 +269,16 @@ fn label_selector_objects() {
     .unwrap();
     assert_eq!(selector.to_string(), "app=web,!canary,env in (prod,staging),team,tier=front,zone notin (b)");
     assert!(selector.matches(&set(json!({"app": "web", "tier": "front", "env": "prod", "team": "a"}))));
-    assert!(!selector.matches(&set(json!({"app": "web", "tier": "front", "env": "prod", "team": "a", "canary": "1"}))));
+    assert!(
+        !selector
+            .matches(&set(json!({"app": "web", "tier": "front", "env": "prod", "team": "a", "canary": "1"})))
+    );
     assert!(!selector.matches(&set(json!({"app": "web", "tier": "front", "env": "dev", "team": "a"}))));
 
     assert!(from_label_selector_json(&json!({})).unwrap().is_empty());
-    assert!(from_label_selector_json(&json!({"matchLabels": {}, "matchExpressions": []})).unwrap().is_empty());
+    assert!(
+        from_label_selector_json(&json!({"matchLabels": {}, "matchExpressions": []})).unwrap().is_empty()
+    );
     let nothing = from_label_selector_json(&Value::Null).unwrap();
     assert!(!nothing.matches(&set(json!({}))));
 
@@ -274,7 +295,13 @@ fn label_selector_objects() {
         err(json!({"matchExpressions": [{"key": "a", "operator": "Exists", "values": ["x"]}]})),
         "values: Invalid value: [\"x\"]: values set must be empty for exists and does not exist"
     );
-    assert!(err(json!({"matchLabels": {"bad key": "x"}})).starts_with("key: Invalid value: \"bad key\": name part must consist"));
-    assert!(err(json!({"matchLabels": {"k": "bad value"}})).starts_with("values[0][k]: Invalid value: \"bad value\""));
+    assert!(
+        err(json!({"matchLabels": {"bad key": "x"}}))
+            .starts_with("key: Invalid value: \"bad key\": name part must consist")
+    );
+    assert!(
+        err(json!({"matchLabels": {"k": "bad value"}}))
+            .starts_with("values[0][k]: Invalid value: \"bad value\"")
+    );
     assert!(from_label_selector_json(&json!("app=web")).is_err());
 }

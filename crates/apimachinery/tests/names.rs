@@ -20,10 +20,28 @@ fn messages(meta: Value, rule: NameRule, namespaced: bool) -> Vec<String> {
 
 #[test]
 fn subdomains() {
-    for good in ["a", "ab", "abc", "a1", "a-1", "a--1--2--b", "0", "01", "a.a", "a.1", "1.a", "a--1.b", "11.22.33", &"a".repeat(253)] {
+    for good in [
+        "a",
+        "ab",
+        "abc",
+        "a1",
+        "a-1",
+        "a--1--2--b",
+        "0",
+        "01",
+        "a.a",
+        "a.1",
+        "1.a",
+        "a--1.b",
+        "11.22.33",
+        &"a".repeat(253),
+    ] {
         assert!(is_dns1123_subdomain(good).is_empty(), "{good}");
     }
-    for bad in ["", "A", "ABC", "aBc", "A1", "a_1", "a..1", ".a", "a.", "-a", "a-", "a.-1", "1 ", " 1", "1-2 3", "a@b"] {
+    for bad in [
+        "", "A", "ABC", "aBc", "A1", "a_1", "a..1", ".a", "a.", "-a", "a-", "a.-1", "1 ", " 1", "1-2 3",
+        "a@b",
+    ] {
         assert_eq!(is_dns1123_subdomain(bad), [SUBDOMAIN], "{bad}");
     }
     assert_eq!(is_dns1123_subdomain(&"a".repeat(254)), ["must be no more than 253 characters"]);
@@ -46,27 +64,66 @@ fn labels_and_dns1035() {
 
 #[test]
 fn qualified_names_and_label_values() {
-    for good in ["simple", "now-with-dashes", "1-starts-with-num", "1234", "simple/simple", "now-with-dashes/simple",
-        "now-with-dashes/now-with-dashes", "now.with.dots/simple", "now-with.dashes-and.dots/simple",
-        "1-num.2-num/3-num", "1234/5678", "1.2.3.4/5678", "Uppercase_Is_OK_123", "example.com/Uppercase_Is_OK_123",
-        "requests.storage-foo", &"a".repeat(63), &format!("{}/b", "a".repeat(253))]
-    {
+    for good in [
+        "simple",
+        "now-with-dashes",
+        "1-starts-with-num",
+        "1234",
+        "simple/simple",
+        "now-with-dashes/simple",
+        "now-with-dashes/now-with-dashes",
+        "now.with.dots/simple",
+        "now-with.dashes-and.dots/simple",
+        "1-num.2-num/3-num",
+        "1234/5678",
+        "1.2.3.4/5678",
+        "Uppercase_Is_OK_123",
+        "example.com/Uppercase_Is_OK_123",
+        "requests.storage-foo",
+        &"a".repeat(63),
+        &format!("{}/b", "a".repeat(253)),
+    ] {
         assert!(is_qualified_name(good).is_empty(), "{good}");
     }
-    for bad in ["nospecialchars%^=@", "cantendwithadash-", "-cantstartwithadash-", "only/one/slash", "Example.com/abc",
-        "example_com/abc", "example.com/", "/simple", &"a".repeat(64), &format!("{}/b", "a".repeat(254))]
-    {
+    for bad in [
+        "nospecialchars%^=@",
+        "cantendwithadash-",
+        "-cantstartwithadash-",
+        "only/one/slash",
+        "Example.com/abc",
+        "example_com/abc",
+        "example.com/",
+        "/simple",
+        &"a".repeat(64),
+        &format!("{}/b", "a".repeat(254)),
+    ] {
         assert!(!is_qualified_name(bad).is_empty(), "{bad}");
     }
     assert_eq!(is_qualified_name("/simple"), ["prefix part must be non-empty"]);
     assert_eq!(is_qualified_name("example.com/"), ["name part must be non-empty", NAME_PART]);
     assert_eq!(is_qualified_name(&"a".repeat(64)), ["name part must be no more than 63 characters"]);
-    for good in ["simple", "now-with-dashes", "1-starts-with-num", "end-with-num-1", "1234", "", "A.B-c_D", &"a".repeat(63)] {
+    for good in [
+        "simple",
+        "now-with-dashes",
+        "1-starts-with-num",
+        "end-with-num-1",
+        "1234",
+        "",
+        "A.B-c_D",
+        &"a".repeat(63),
+    ] {
         assert!(is_valid_label_value(good).is_empty(), "{good}");
     }
-    for bad in ["nospecialchars%^=@", "Tama-nui-te-rā.is.Māori.sun", "\\backslashes\\are\\bad", "-starts-with-dash",
-        "ends-with-dash-", ".starts.with.dot", "ends.with.dot.", &"a".repeat(64)]
-    {
+    for bad in [
+        "nospecialchars%^=@",
+        "Tama-nui-te-rā.is.Māori.sun",
+        "\\backslashes\\are\\bad",
+        "-starts-with-dash",
+        "ends-with-dash-",
+        ".starts.with.dot",
+        "ends.with.dot.",
+        &"a".repeat(64),
+    ] {
         assert!(!is_valid_label_value(bad).is_empty(), "{bad}");
     }
 }
@@ -77,7 +134,10 @@ fn path_segment_names() {
     assert!(validate_name("Anything_Goes", NameRule::PathSegment, false).is_empty());
     assert_eq!(validate_name(".", NameRule::PathSegment, false), ["may not be '.'"]);
     assert_eq!(validate_name("..", NameRule::PathSegment, false), ["may not be '..'"]);
-    assert_eq!(validate_name("a/b%c", NameRule::PathSegment, false), ["may not contain '/'", "may not contain '%'"]);
+    assert_eq!(
+        validate_name("a/b%c", NameRule::PathSegment, false),
+        ["may not contain '/'", "may not contain '%'"]
+    );
     // As kube's ValidateRBACName, a prefix follows the same rule.
     assert_eq!(validate_name(".", NameRule::PathSegment, true), ["may not be '.'"]);
 }
@@ -146,13 +206,24 @@ fn object_meta_names() {
         [format!("metadata.name: Invalid value: \"1svc\": {DNS1035}")]
     );
     assert_eq!(
-        messages(json!({"name": "Bad_", "generateName": "Bad_", "namespace": "d"}), NameRule::Subdomain, true),
+        messages(
+            json!({"name": "Bad_", "generateName": "Bad_", "namespace": "d"}),
+            NameRule::Subdomain,
+            true
+        ),
         [
             format!("metadata.generateName: Invalid value: \"Bad_\": {SUBDOMAIN}"),
             format!("metadata.name: Invalid value: \"Bad_\": {SUBDOMAIN}"),
         ]
     );
-    assert!(messages(json!({"name": "web-x7k2p", "generateName": "web-", "namespace": "d"}), NameRule::Subdomain, true).is_empty());
+    assert!(
+        messages(
+            json!({"name": "web-x7k2p", "generateName": "web-", "namespace": "d"}),
+            NameRule::Subdomain,
+            true
+        )
+        .is_empty()
+    );
     let long = "a".repeat(254);
     assert_eq!(
         messages(json!({"name": long}), NameRule::Subdomain, false),
@@ -162,7 +233,10 @@ fn object_meta_names() {
 
 #[test]
 fn object_meta_namespaces() {
-    assert_eq!(messages(json!({"name": "a"}), NameRule::Subdomain, true), ["metadata.namespace: Required value"]);
+    assert_eq!(
+        messages(json!({"name": "a"}), NameRule::Subdomain, true),
+        ["metadata.namespace: Required value"]
+    );
     assert_eq!(
         messages(json!({"name": "a", "namespace": "kube-system"}), NameRule::Subdomain, false),
         ["metadata.namespace: Forbidden: not allowed on this type"]
@@ -205,7 +279,10 @@ fn annotation_size_limit() {
     assert_eq!(errors.len(), 1);
     assert_eq!(errors[0].error_type, ErrorType::FieldValueTooLong);
     assert_eq!(errors[0].to_string(), "metadata.annotations: Too long: may not be more than 262144 bytes");
-    assert_eq!(causes(&errors), json!([{"reason": "FieldValueTooLong", "message": "Too long: may not be more than 262144 bytes", "field": "metadata.annotations"}]));
+    assert_eq!(
+        causes(&errors),
+        json!([{"reason": "FieldValueTooLong", "message": "Too long: may not be more than 262144 bytes", "field": "metadata.annotations"}])
+    );
 }
 
 #[test]
@@ -254,7 +331,9 @@ fn invalid_message_for_a_create() {
     let two = validate_object_meta(&json!({"name": "Web"}), NameRule::Subdomain, true);
     assert_eq!(
         invalid_message("ConfigMap", "", "Web", &two),
-        format!("ConfigMap \"Web\" is invalid: [metadata.name: Invalid value: \"Web\": {SUBDOMAIN}, metadata.namespace: Required value]")
+        format!(
+            "ConfigMap \"Web\" is invalid: [metadata.name: Invalid value: \"Web\": {SUBDOMAIN}, metadata.namespace: Required value]"
+        )
     );
     assert_eq!(
         causes(&two),
@@ -269,7 +348,10 @@ fn invalid_message_for_a_create() {
 fn wrong_types_and_missing_metadata() {
     assert_eq!(
         messages(Value::Null, NameRule::Subdomain, true),
-        ["metadata.name: Required value: name or generateName is required", "metadata.namespace: Required value"]
+        [
+            "metadata.name: Required value: name or generateName is required",
+            "metadata.namespace: Required value"
+        ]
     );
     assert_eq!(
         messages(json!({"name": 5, "labels": "x"}), NameRule::Subdomain, false),

@@ -8,14 +8,20 @@ use serde_json::{Map, Value, json};
 
 const READ: &[&str] = &["get", "list", "watch"];
 const WRITE: &[&str] = &["create", "delete", "deletecollection", "patch", "update"];
-const READ_WRITE: &[&str] = &["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
+const READ_WRITE: &[&str] =
+    &["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
 
 fn owned(items: &[&str]) -> Vec<String> {
     items.iter().map(|s| (*s).to_owned()).collect()
 }
 
 fn rule(api_groups: &[&str], resources: &[&str], verbs: &[&str]) -> PolicyRule {
-    PolicyRule { verbs: owned(verbs), api_groups: owned(api_groups), resources: owned(resources), ..PolicyRule::default() }
+    PolicyRule {
+        verbs: owned(verbs),
+        api_groups: owned(api_groups),
+        resources: owned(resources),
+        ..PolicyRule::default()
+    }
 }
 
 fn urls(non_resource_urls: &[&str], verbs: &[&str]) -> PolicyRule {
@@ -53,8 +59,10 @@ fn aggregated_role(name: &str, extra_label: Option<&str>, aggregate_from: &str) 
 }
 
 fn binding(role: &str, groups: &[&str]) -> Value {
-    let subjects: Vec<Value> =
-        groups.iter().map(|g| json!({"apiGroup": "rbac.authorization.k8s.io", "kind": "Group", "name": g})).collect();
+    let subjects: Vec<Value> = groups
+        .iter()
+        .map(|g| json!({"apiGroup": "rbac.authorization.k8s.io", "kind": "Group", "name": g}))
+        .collect();
     json!({
         "apiVersion": "rbac.authorization.k8s.io/v1",
         "kind": "ClusterRoleBinding",
@@ -228,13 +236,25 @@ pub fn bootstrap_objects() -> Vec<Value> {
                 rule(&["rbac.authorization.k8s.io"], &["rolebindings", "roles"], READ_WRITE),
             ],
         ),
-        cluster_role("system:aggregate-to-edit", Some("rbac.authorization.k8s.io/aggregate-to-edit"), &aggregate_to_edit()),
-        cluster_role("system:aggregate-to-view", Some("rbac.authorization.k8s.io/aggregate-to-view"), &aggregate_to_view()),
+        cluster_role(
+            "system:aggregate-to-edit",
+            Some("rbac.authorization.k8s.io/aggregate-to-edit"),
+            &aggregate_to_edit(),
+        ),
+        cluster_role(
+            "system:aggregate-to-view",
+            Some("rbac.authorization.k8s.io/aggregate-to-view"),
+            &aggregate_to_view(),
+        ),
         cluster_role(
             "system:basic-user",
             None,
             &[
-                rule(&["authorization.k8s.io"], &["selfsubjectaccessreviews", "selfsubjectrulesreviews"], &["create"]),
+                rule(
+                    &["authorization.k8s.io"],
+                    &["selfsubjectaccessreviews", "selfsubjectrulesreviews"],
+                    &["create"],
+                ),
                 rule(&["authentication.k8s.io"], &["selfsubjectreviews"], &["create"]),
             ],
         ),
@@ -243,8 +263,17 @@ pub fn bootstrap_objects() -> Vec<Value> {
             None,
             &[urls(
                 &[
-                    "/api", "/api/*", "/apis", "/apis/*", "/healthz", "/livez", "/openapi", "/openapi/*", "/readyz",
-                    "/version", "/version/",
+                    "/api",
+                    "/api/*",
+                    "/apis",
+                    "/apis/*",
+                    "/healthz",
+                    "/livez",
+                    "/openapi",
+                    "/openapi/*",
+                    "/readyz",
+                    "/version",
+                    "/version/",
                 ],
                 &["get"],
             )],
@@ -253,7 +282,16 @@ pub fn bootstrap_objects() -> Vec<Value> {
             "system:monitoring",
             None,
             &[urls(
-                &["/healthz", "/healthz/*", "/livez", "/livez/*", "/metrics", "/metrics/slis", "/readyz", "/readyz/*"],
+                &[
+                    "/healthz",
+                    "/healthz/*",
+                    "/livez",
+                    "/livez/*",
+                    "/metrics",
+                    "/metrics/slis",
+                    "/readyz",
+                    "/readyz/*",
+                ],
                 &["get"],
             )],
         ),

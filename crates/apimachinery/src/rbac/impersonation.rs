@@ -135,10 +135,11 @@ impl Policy {
             return Err(ImpersonationError::WithoutUser(format!("[{}]", printed.join(" "))));
         }
         for part in parts {
-            let attributes = Attributes::resource(actor.clone(), "impersonate", part.api_group, part.resource)
-                .namespace(&part.namespace)
-                .name(&part.name)
-                .subresource(&part.subresource);
+            let attributes =
+                Attributes::resource(actor.clone(), "impersonate", part.api_group, part.resource)
+                    .namespace(&part.namespace)
+                    .name(&part.name)
+                    .subresource(&part.subresource);
             let decision = self.authorize(&attributes);
             if !decision.allowed {
                 let message = forbidden_message(&attributes, &decision.reason);

@@ -246,7 +246,9 @@ impl PolicyRule {
             return self.non_resource_urls.iter().any(|url| {
                 url == "*"
                     || *url == attrs.path
-                    || url.strip_suffix('*').is_some_and(|_| attrs.path.starts_with(url.trim_end_matches('*')))
+                    || url
+                        .strip_suffix('*')
+                        .is_some_and(|_| attrs.path.starts_with(url.trim_end_matches('*')))
             });
         }
         let group = self.api_groups.iter().any(|g| g == "*" || *g == attrs.api_group);
@@ -328,9 +330,17 @@ impl Binding {
         } else {
             format!("{} {}", subject.kind, gofmt::quote(&subject.name))
         };
-        let (kind, name) =
-            if cluster { ("ClusterRoleBinding", self.name.clone()) } else { ("RoleBinding", format!("{}/{}", self.name, self.namespace)) };
-        format!("{kind} {} of {} {} to {subject_text}", gofmt::quote(&name), self.role_kind, gofmt::quote(&self.role_name))
+        let (kind, name) = if cluster {
+            ("ClusterRoleBinding", self.name.clone())
+        } else {
+            ("RoleBinding", format!("{}/{}", self.name, self.namespace))
+        };
+        format!(
+            "{kind} {} of {} {} to {subject_text}",
+            gofmt::quote(&name),
+            self.role_kind,
+            gofmt::quote(&self.role_name)
+        )
     }
 }
 
@@ -350,13 +360,21 @@ pub struct Policy {
 }
 
 fn rules_of(role: &Value) -> Vec<PolicyRule> {
-    role.get("rules").and_then(Value::as_array).map(|rules| rules.iter().map(PolicyRule::from_json).collect()).unwrap_or_default()
+    role.get("rules")
+        .and_then(Value::as_array)
+        .map(|rules| rules.iter().map(PolicyRule::from_json).collect())
+        .unwrap_or_default()
 }
 
 impl Policy {
     /// Builds the policy from the stored objects (missing fields read as empty). Aggregated
     /// ClusterRoles take the rules aggregation gives them, whatever rules they store.
-    pub fn new<'a, R, RB, CR, CRB>(roles: R, role_bindings: RB, cluster_roles: CR, cluster_role_bindings: CRB) -> Policy
+    pub fn new<'a, R, RB, CR, CRB>(
+        roles: R,
+        role_bindings: RB,
+        cluster_roles: CR,
+        cluster_role_bindings: CRB,
+    ) -> Policy
     where
         R: IntoIterator<Item = &'a Value>,
         RB: IntoIterator<Item = &'a Value>,
@@ -365,15 +383,20 @@ impl Policy {
     {
         let mut policy = Policy::default();
         for role in roles.into_iter().filter(|o| is_kind(o, "Role")) {
-            let key = (str_at(role, &["metadata", "namespace"]).to_owned(), str_at(role, &["metadata", "name"]).to_owned());
+            let key = (
+                str_at(role, &["metadata", "namespace"]).to_owned(),
+                str_at(role, &["metadata", "name"]).to_owned(),
+            );
             policy.roles.insert(key, rules_of(role));
         }
         for binding in role_bindings.into_iter().filter(|o| is_kind(o, "RoleBinding")) {
             let binding = Binding::from_json(binding);
             policy.role_bindings.entry(binding.namespace.clone()).or_default().push(binding);
         }
-        let cluster_roles: Vec<&Value> = cluster_roles.into_iter().filter(|o| is_kind(o, "ClusterRole")).collect();
-        policy.cluster_roles = aggregated(&cluster_roles).into_iter().map(|(name, role)| (name, role.rules)).collect();
+        let cluster_roles: Vec<&Value> =
+            cluster_roles.into_iter().filter(|o| is_kind(o, "ClusterRole")).collect();
+        policy.cluster_roles =
+            aggregated(&cluster_roles).into_iter().map(|(name, role)| (name, role.rules)).collect();
         policy.cluster_role_bindings = cluster_role_bindings
             .into_iter()
             .filter(|o| is_kind(o, "ClusterRoleBinding"))
@@ -384,7 +407,12 @@ impl Policy {
 
     /// Visits the rules that apply to `user` in `namespace`: ClusterRoleBindings first, then the
     /// namespace's RoleBindings, in the order given.
-    fn visit<'a>(&'a self, user: &UserInfo, namespace: &str, mut f: impl FnMut(Visit<'a>) -> ControlFlow<()>) {
+    fn visit<'a>(
+        &'a self,
+        user: &UserInfo,
+        namespace: &str,
+        mut f: impl FnMut(Visit<'a>) -> ControlFlow<()>,
+    ) {
         let namespaced = if namespace.is_empty() { None } else { self.role_bindings.get(namespace) };
         let bindings = self
             .cluster_role_bindings
@@ -396,7 +424,9 @@ impl Policy {
             let binding_namespace = if cluster { "" } else { namespace };
             let visit = match self.role_rules(binding, binding_namespace) {
                 Err(error) => f(Visit::Error(error)),
-                Ok(rules) => rules.iter().try_for_each(|rule| f(Visit::Rule { rule, binding, subject, cluster })),
+                Ok(rules) => {
+                    rules.iter().try_for_each(|rule| f(Visit::Rule { rule, binding, subject, cluster }))
+                }
             };
             if visit.is_break() {
                 return;
@@ -413,11 +443,9 @@ impl Policy {
                 .get(&(namespace.to_owned(), name.clone()))
                 .map(Vec::as_slice)
                 .ok_or_else(|| format!("role.rbac.authorization.k8s.io {} not found", gofmt::quote(name))),
-            "ClusterRole" => self
-                .cluster_roles
-                .get(name)
-                .map(Vec::as_slice)
-                .ok_or_else(|| format!("clusterrole.rbac.authorization.k8s.io {} not found", gofmt::quote(name))),
+            "ClusterRole" => self.cluster_roles.get(name).map(Vec::as_slice).ok_or_else(|| {
+                format!("clusterrole.rbac.authorization.k8s.io {} not found", gofmt::quote(name))
+            }),
             other => Err(format!("unsupported role reference kind: {}", gofmt::quote(other))),
         }
     }
@@ -458,7 +486,9 @@ impl Policy {
             match visit {
                 Visit::Rule { rule, .. } => {
                     if !rule.resources.is_empty() {
-                        review.resource_rules.push(PolicyRule { non_resource_urls: Vec::new(), ..rule.clone() });
+                        review
+                            .resource_rules
+                            .push(PolicyRule { non_resource_urls: Vec::new(), ..rule.clone() });
                     }
                     if !rule.non_resource_urls.is_empty() {
                         review.non_resource_rules.push(PolicyRule {
@@ -612,7 +642,12 @@ fn aggregated(cluster_roles: &[&Value]) -> BTreeMap<String, ClusterRole> {
     let mut roles: BTreeMap<String, ClusterRole> = cluster_roles
         .iter()
         .map(|role| {
-            let labels = role.get("metadata").and_then(|m| m.get("labels")).and_then(Value::as_object).cloned().unwrap_or_default();
+            let labels = role
+                .get("metadata")
+                .and_then(|m| m.get("labels"))
+                .and_then(Value::as_object)
+                .cloned()
+                .unwrap_or_default();
             let entry = ClusterRole { labels, rules: rules_of(role), selectors: parse_selectors(role) };
             (str_at(role, &["metadata", "name"]).to_owned(), entry)
         })
@@ -652,7 +687,9 @@ fn aggregated(cluster_roles: &[&Value]) -> BTreeMap<String, ClusterRole> {
 
 /// For every aggregated ClusterRole (one with an `aggregationRule`), its name and the `rules`
 /// kube's aggregation controller would store in it.
-pub fn aggregate_cluster_roles<'a>(cluster_roles: impl IntoIterator<Item = &'a Value>) -> Vec<(String, Value)> {
+pub fn aggregate_cluster_roles<'a>(
+    cluster_roles: impl IntoIterator<Item = &'a Value>,
+) -> Vec<(String, Value)> {
     let cluster_roles: Vec<&Value> = cluster_roles.into_iter().collect();
     aggregated(&cluster_roles)
         .into_iter()
