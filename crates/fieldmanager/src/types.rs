@@ -72,10 +72,77 @@ pub(crate) const ATOMIC_MAP_FIELDS: &[(&str, &str)] = &[
     ("io.k8s.api.node.v1.Scheduling", "nodeSelector"),
 ];
 
-/// Defaults of list-map key fields, as `(element type, field, default)`.
+/// Defaults of list-map key fields, as `(element type, field, default as JSON)`. Most are the
+/// zero values Kubernetes' OpenAPI v3 declares for required key fields; a container port's
+/// `protocol` is `TCP`.
 pub(crate) const KEY_DEFAULTS: &[(&str, &str, &str)] = &[
-    ("io.k8s.api.core.v1.ContainerPort", "protocol", "TCP"),
-    ("io.k8s.api.core.v1.ServicePort", "protocol", "TCP"),
+    ("io.k8s.api.admissionregistration.v1.MatchCondition", "name", "\"\""),
+    ("io.k8s.api.admissionregistration.v1.MutatingWebhook", "name", "\"\""),
+    ("io.k8s.api.admissionregistration.v1.ValidatingWebhook", "name", "\"\""),
+    ("io.k8s.api.admissionregistration.v1.Variable", "name", "\"\""),
+    ("io.k8s.api.admissionregistration.v1alpha1.MatchCondition", "name", "\"\""),
+    ("io.k8s.api.admissionregistration.v1beta1.MatchCondition", "name", "\"\""),
+    ("io.k8s.api.apiserverinternal.v1alpha1.StorageVersionCondition", "type", "\"\""),
+    ("io.k8s.api.apps.v1.DaemonSetCondition", "type", "\"\""),
+    ("io.k8s.api.apps.v1.DeploymentCondition", "type", "\"\""),
+    ("io.k8s.api.apps.v1.ReplicaSetCondition", "type", "\"\""),
+    ("io.k8s.api.apps.v1.StatefulSetCondition", "type", "\"\""),
+    ("io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerCondition", "type", "\"\""),
+    ("io.k8s.api.certificates.v1.CertificateSigningRequestCondition", "type", "\"\""),
+    ("io.k8s.api.core.v1.ComponentCondition", "type", "\"\""),
+    ("io.k8s.api.core.v1.Container", "name", "\"\""),
+    ("io.k8s.api.core.v1.ContainerPort", "containerPort", "0"),
+    ("io.k8s.api.core.v1.ContainerPort", "protocol", "\"TCP\""),
+    ("io.k8s.api.core.v1.EnvVar", "name", "\"\""),
+    ("io.k8s.api.core.v1.EphemeralContainer", "name", "\"\""),
+    ("io.k8s.api.core.v1.HostAlias", "ip", "\"\""),
+    ("io.k8s.api.core.v1.LocalObjectReference", "name", "\"\""),
+    ("io.k8s.api.core.v1.NamespaceCondition", "type", "\"\""),
+    ("io.k8s.api.core.v1.NodeAddress", "type", "\"\""),
+    ("io.k8s.api.core.v1.NodeCondition", "type", "\"\""),
+    ("io.k8s.api.core.v1.PersistentVolumeClaimCondition", "type", "\"\""),
+    ("io.k8s.api.core.v1.PodCondition", "type", "\"\""),
+    ("io.k8s.api.core.v1.PodIP", "ip", "\"\""),
+    ("io.k8s.api.core.v1.PodResourceClaim", "name", "\"\""),
+    ("io.k8s.api.core.v1.PodResourceClaimStatus", "name", "\"\""),
+    ("io.k8s.api.core.v1.PodSchedulingGate", "name", "\"\""),
+    ("io.k8s.api.core.v1.ReplicationControllerCondition", "type", "\"\""),
+    ("io.k8s.api.core.v1.ResourceClaim", "name", "\"\""),
+    ("io.k8s.api.core.v1.ResourceHealth", "resourceID", "\"\""),
+    ("io.k8s.api.core.v1.ResourceStatus", "name", "\"\""),
+    ("io.k8s.api.core.v1.ServicePort", "port", "0"),
+    ("io.k8s.api.core.v1.ServicePort", "protocol", "\"TCP\""),
+    ("io.k8s.api.core.v1.TopologySpreadConstraint", "topologyKey", "\"\""),
+    ("io.k8s.api.core.v1.TopologySpreadConstraint", "whenUnsatisfiable", "\"\""),
+    ("io.k8s.api.core.v1.Volume", "name", "\"\""),
+    ("io.k8s.api.core.v1.VolumeDevice", "devicePath", "\"\""),
+    ("io.k8s.api.core.v1.VolumeMount", "mountPath", "\"\""),
+    ("io.k8s.api.core.v1.VolumeMountStatus", "mountPath", "\"\""),
+    ("io.k8s.api.resource.v1.AllocatedDeviceStatus", "device", "\"\""),
+    ("io.k8s.api.resource.v1.AllocatedDeviceStatus", "driver", "\"\""),
+    ("io.k8s.api.resource.v1.AllocatedDeviceStatus", "pool", "\"\""),
+    ("io.k8s.api.resource.v1.ResourceClaimConsumerReference", "uid", "\"\""),
+    ("io.k8s.api.resource.v1beta1.AllocatedDeviceStatus", "device", "\"\""),
+    ("io.k8s.api.resource.v1beta1.AllocatedDeviceStatus", "driver", "\"\""),
+    ("io.k8s.api.resource.v1beta1.AllocatedDeviceStatus", "pool", "\"\""),
+    ("io.k8s.api.resource.v1beta1.ResourceClaimConsumerReference", "uid", "\"\""),
+    ("io.k8s.api.resource.v1beta2.AllocatedDeviceStatus", "device", "\"\""),
+    ("io.k8s.api.resource.v1beta2.AllocatedDeviceStatus", "driver", "\"\""),
+    ("io.k8s.api.resource.v1beta2.AllocatedDeviceStatus", "pool", "\"\""),
+    ("io.k8s.api.resource.v1beta2.ResourceClaimConsumerReference", "uid", "\"\""),
+    ("io.k8s.api.scheduling.v1alpha2.PodGroupResourceClaim", "name", "\"\""),
+    ("io.k8s.api.scheduling.v1alpha2.PodGroupResourceClaimStatus", "name", "\"\""),
+    ("io.k8s.api.scheduling.v1alpha2.PodGroupTemplate", "name", "\"\""),
+    ("io.k8s.api.storage.v1.CSINodeDriver", "name", "\"\""),
+    (
+        "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionCondition",
+        "type",
+        "\"\"",
+    ),
+    ("io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.ValidationRule", "rule", "\"\""),
+    ("io.k8s.apimachinery.pkg.apis.meta.v1.Condition", "type", "\"\""),
+    ("io.k8s.apimachinery.pkg.apis.meta.v1.OwnerReference", "uid", "\"\""),
+    ("io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.APIServiceCondition", "type", "\"\""),
 ];
 
 /// The schema context of a walk over one object.
@@ -285,7 +352,7 @@ impl<'s> Typer<'s> {
                     let key_value = match map.get(key) {
                         Some(v) => v.clone(),
                         None => match key_default(element_type, key) {
-                            Some(default) => Value::String(default.to_owned()),
+                            Some(default) => default,
                             None => {
                                 return Err(format!(
                                     "associative list with keys has an element that omits key field \"{key}\" (and doesn't have default value)"
@@ -336,7 +403,80 @@ fn object_name(meta: &Meta) -> Option<&str> {
     }
 }
 
-fn key_default(element_type: Option<&str>, key: &str) -> Option<&'static str> {
+fn key_default(element_type: Option<&str>, key: &str) -> Option<Value> {
     let element_type = element_type?;
-    KEY_DEFAULTS.iter().find(|(t, f, _)| *t == element_type && *f == key).map(|(_, _, d)| *d)
+    let (_, _, default) = KEY_DEFAULTS.iter().find(|(t, f, _)| *t == element_type && *f == key)?;
+    serde_json::from_str(default).ok()
+}
+
+/// The tables against the upstream Kubernetes OpenAPI documents (`shared/k8s-openapi/` beside
+/// the project), both ways: v2 (`swagger.json`) and every v3 document.
+#[cfg(test)]
+mod upstream {
+    use super::*;
+    use std::collections::BTreeSet;
+    use std::path::PathBuf;
+
+    fn documents() -> Vec<(String, serde_json::Map<String, Value>)> {
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/k8s-openapi");
+        let read = |path: &std::path::Path| -> Value {
+            let text = std::fs::read_to_string(path).unwrap_or_else(|e| {
+                panic!("the upstream OpenAPI documents are missing ({}): {e}", path.display())
+            });
+            serde_json::from_str(&text).unwrap()
+        };
+        let mut out = Vec::new();
+        let v2 = read(&dir.join("swagger.json"));
+        out.push(("swagger.json".to_owned(), v2["definitions"].as_object().unwrap().clone()));
+        let mut v3: Vec<PathBuf> =
+            std::fs::read_dir(dir.join("v3")).unwrap().map(|e| e.unwrap().path()).collect();
+        v3.sort();
+        for path in v3 {
+            if let Some(schemas) = read(&path)["components"]["schemas"].as_object() {
+                out.push((path.display().to_string(), schemas.clone()));
+            }
+        }
+        out
+    }
+
+    fn reference(schema: &Value) -> Option<&str> {
+        let r = schema.get("$ref").or_else(|| schema.get("allOf")?.get(0)?.get("$ref"))?;
+        r.as_str()?.rsplit('/').next()
+    }
+
+    #[test]
+    fn tables_match_the_openapi_documents() {
+        let (mut types, mut fields, mut defaults) = (BTreeSet::new(), BTreeSet::new(), BTreeSet::new());
+        for (_, schemas) in documents() {
+            for (name, schema) in &schemas {
+                if schema["x-kubernetes-map-type"] == "atomic" {
+                    types.insert(name.clone());
+                }
+                for (field, property) in schema["properties"].as_object().into_iter().flatten() {
+                    if property["x-kubernetes-map-type"] == "atomic" && reference(property).is_none() {
+                        fields.insert((name.clone(), field.clone()));
+                    }
+                    let keys = property["x-kubernetes-list-map-keys"].as_array().into_iter().flatten();
+                    let Some(element) = reference(&property["items"]) else { continue };
+                    for key in keys.filter_map(Value::as_str) {
+                        if let Some(default) =
+                            schemas.get(element).and_then(|e| e["properties"][key].get("default"))
+                        {
+                            defaults.insert((element.to_owned(), key.to_owned(), default.to_string()));
+                        }
+                    }
+                }
+            }
+        }
+        let ours_types: BTreeSet<String> = ATOMIC_TYPES.iter().map(|t| (*t).to_owned()).collect();
+        assert_eq!(ours_types, types, "ATOMIC_TYPES");
+        let ours_fields: BTreeSet<(String, String)> =
+            ATOMIC_MAP_FIELDS.iter().map(|(t, f)| ((*t).to_owned(), (*f).to_owned())).collect();
+        assert_eq!(ours_fields, fields, "ATOMIC_MAP_FIELDS");
+        let ours_defaults: BTreeSet<(String, String, String)> = KEY_DEFAULTS
+            .iter()
+            .map(|(t, f, d)| ((*t).to_owned(), (*f).to_owned(), (*d).to_owned()))
+            .collect();
+        assert_eq!(ours_defaults, defaults, "KEY_DEFAULTS");
+    }
 }

@@ -458,17 +458,39 @@ mod tests {
     }
 
     #[test]
-    fn validate_reports_missing_keys_duplicates_and_wrong_types() {
+    fn validate_reports_duplicates_and_wrong_types_and_defaults_keys() {
         let info = deployment();
         let typer = Typer::new(&info);
+        // A container without a name has the key `name: ""` (the OpenAPI default).
         let object = json!({"spec": {"template": {"spec": {"containers": [
             {"image": "x"}, {"name": "a"}, {"name": "a"}], "volumes": "nope"}}}});
         assert_eq!(
             validate(&typer, Typer::root(&info), &object),
             [
-                r#".spec.template.spec.containers: element 0: associative list with keys has an element that omits key field "name" (and doesn't have default value)"#,
                 r#".spec.template.spec.containers: duplicate entries for key [name="a"]"#,
                 r#".spec.template.spec.volumes: expected list, got "nope""#,
+            ]
+        );
+    }
+
+    #[test]
+    fn validate_reports_keys_without_defaults() {
+        let crd = json!({"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+            "spec": {"group": "example.com", "names": {"kind": "Widget"}, "versions": [{"name": "v1", "served": true,
+                "schema": {"openAPIV3Schema": {"type": "object", "properties": {"spec": {"type": "object",
+                    "properties": {"parts": {"type": "array", "x-kubernetes-list-type": "map",
+                        "x-kubernetes-list-map-keys": ["id"],
+                        "items": {"type": "object", "properties": {"id": {"type": "string"}}}}}}}}}}]}});
+        let schema = Schema::from_crd(&crd).unwrap();
+        let info = schema.for_object(&json!({"apiVersion": "example.com/v1", "kind": "Widget"}));
+        let typer = Typer::new(&info);
+        let object = json!({"spec": {"parts": [{"x": 1}, null, 3]}});
+        assert_eq!(
+            validate(&typer, Typer::root(&info), &object),
+            [
+                r#".spec.parts: element 0: associative list with keys has an element that omits key field "id" (and doesn't have default value)"#,
+                ".spec.parts: element 1: associative list with keys may not have a null element",
+                ".spec.parts: element 2: associative list with keys may not have non-map elements",
             ]
         );
     }
