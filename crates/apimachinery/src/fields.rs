@@ -236,6 +236,12 @@ struct Table {
     reject: Reject,
 }
 
+impl fmt::Debug for Table {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.labels).finish()
+    }
+}
+
 #[derive(Clone, Copy)]
 enum Reject {
     /// `field label not supported: x`
@@ -457,12 +463,6 @@ pub struct FieldLabels {
 enum LabelsKind {
     Builtin(&'static Table),
     Custom { cluster_scoped: bool, selectable: Vec<String> },
-}
-
-impl fmt::Debug for Table {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_list().entries(self.labels).finish()
-    }
 }
 
 fn lookup<'a>(object: &'a Value, path: &str) -> Option<&'a Value> {

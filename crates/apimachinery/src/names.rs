@@ -420,7 +420,7 @@ fn validate_finalizers(finalizers: &[Value]) -> Vec<FieldError> {
     if names.contains(&"orphan") && names.contains(&"foregroundDeletion") {
         errs.push(FieldError::invalid(
             PATH,
-            Value::Array(finalizers.to_vec()),
+            Value::Array(names.iter().map(|n| json!(n)).collect()),
             "finalizer orphan and foregroundDeletion cannot be both set",
         ));
     }

@@ -367,8 +367,10 @@ fn rules_of(role: &Value) -> Vec<PolicyRule> {
 }
 
 impl Policy {
-    /// Builds the policy from the stored objects (missing fields read as empty). Aggregated
-    /// ClusterRoles take the rules aggregation gives them, whatever rules they store.
+    /// Builds the policy from the stored objects (missing fields read as empty). Each list may
+    /// hold objects of other kinds, which are skipped; an object without `kind` is taken as the
+    /// list's kind. Aggregated ClusterRoles take the rules aggregation gives them, whatever rules
+    /// they store.
     pub fn new<'a, R, RB, CR, CRB>(
         roles: R,
         role_bindings: RB,
