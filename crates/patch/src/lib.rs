@@ -9,6 +9,7 @@
 //! - [`merge3`]: the editor merge of `base`, `theirs` and `mine` into one object or a list of
 //!   field-level conflicts, and the smallest patch that writes the result.
 //! - [`schema`]: the patch metadata all of these follow, from OpenAPI or the built-in table.
+//! - [`document`]: JSON or YAML text into a value, refusing nesting deep enough to hurt.
 //! - [`pointer`]: JSON pointers that address keyed-list elements by key, as conflicts do.
 //!
 //! # Example: the lost-update race, merged
@@ -41,6 +42,7 @@
 //! Every entry point refuses documents nested deeper than [`json::MAX_DEPTH`] with
 //! [`PatchError::TooDeep`] instead of risking the stack.
 
+pub mod document;
 pub mod error;
 pub mod json;
 pub mod json_patch;

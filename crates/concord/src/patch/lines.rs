@@ -12,7 +12,7 @@ use concord_patch::PatchType;
 
 use super::ops::{self, CreateRequest, SchemaSource};
 use crate::error::{Error, one_line};
-use crate::input::is_too_deep;
+use concord_patch::document::is_too_deep;
 
 /// One request. Which documents are required depends on `op`.
 #[derive(Debug, Deserialize)]
