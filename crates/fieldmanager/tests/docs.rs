@@ -1,6 +1,9 @@
 //! The examples of the Kubernetes "Server-Side Apply" documentation
 //! (kubernetes.io/docs/reference/using-api/server-side-apply), reproduced exactly.
 
+// A test fails by panicking, so unwrapping is the point here.
+#![allow(clippy::unwrap_used)]
+
 use concord_fieldmanager::{ApplyError, Manager, apply, update};
 use concord_patch::Schema;
 use serde_json::{Value, json};
