@@ -50,6 +50,8 @@ pub(crate) fn get() -> &'static Builtin {
 struct Collector {
     generator: SchemaGenerator,
     kinds: Vec<KindRoot>,
+    /// List definitions to build: the list's name, the item definition and kind.
+    lists: Vec<(String, String, String)>,
 }
 
 impl Collector {
@@ -66,12 +68,9 @@ impl Collector {
     /// A kind that also has a list kind; the list's definition is built by [`list_definition`].
     fn listed<K: ListableResource + JsonSchema>(&mut self) {
         self.kind::<K>();
-        self.kinds.push(KindRoot {
-            group: K::GROUP,
-            version: K::VERSION,
-            kind: K::LIST_KIND.to_owned(),
-            definition: format!("{}List", K::schema_name()),
-        });
+        let definition = format!("{}List", K::schema_name());
+        self.lists.push((definition.clone(), K::schema_name().into_owned(), K::KIND.to_owned()));
+        self.kinds.push(KindRoot { group: K::GROUP, version: K::VERSION, kind: K::LIST_KIND.to_owned(), definition });
     }
 
     fn other<T: JsonSchema>(&mut self) {
@@ -84,7 +83,7 @@ fn generate() -> Builtin {
     settings.definitions_path = "/definitions".into();
     settings.meta_schema = None;
     settings.transforms.clear();
-    let mut c = Collector { generator: SchemaGenerator::new(settings), kinds: Vec::new() };
+    let mut c = Collector { generator: SchemaGenerator::new(settings), kinds: Vec::new(), lists: Vec::new() };
 
     use api::core::v1 as core;
     c.kind::<core::Binding>();
@@ -157,16 +156,13 @@ fn generate() -> Builtin {
         c.kinds.push(KindRoot { group: "", version: "v1", kind: kind.to_owned(), definition: format!("{META}{kind}") });
     }
 
-    let Collector { mut generator, kinds } = c;
+    let Collector { mut generator, kinds, lists } = c;
     let mut definitions: BTreeMap<String, Value> = generator.take_definitions(false).into_iter().collect();
     for (name, schema) in definitions.iter_mut() {
         adjust(name, schema);
     }
-    for kind in kinds.iter().filter(|kind| kind.kind.ends_with("List")) {
-        if let Some(item) = kind.definition.strip_suffix("List") {
-            let item_kind = kind.kind.trim_end_matches("List");
-            definitions.insert(kind.definition.clone(), list_definition(item, item_kind));
-        }
+    for (list, item, item_kind) in lists {
+        definitions.insert(list, list_definition(&item, &item_kind));
     }
     for kind in &kinds {
         if let Some(schema) = definitions.get_mut(&kind.definition) {
@@ -201,8 +197,6 @@ fn adjust(name: &str, schema: &mut Value) {
         *schema = replacement;
         return;
     }
-    // `k8s-openapi` makes non-optional Rust fields required, among them `metadata` of every
-    // object kind, which kube does not require (the server fills in what is missing).
     let Some(object) = schema.as_object_mut() else { return };
     let metadata_is_object_meta = object
         .get("properties")
@@ -210,19 +204,36 @@ fn adjust(name: &str, schema: &mut Value) {
         .and_then(|m| m.get("$ref"))
         .and_then(Value::as_str)
         .is_some_and(|r| r.ends_with("v1.ObjectMeta") || r.ends_with("v1.ListMeta"));
-    if metadata_is_object_meta {
-        let emptied = match object.get_mut("required").and_then(Value::as_array_mut) {
-            Some(required) => {
-                required.retain(|field| field != "metadata");
-                required.is_empty()
-            }
-            None => false,
-        };
-        if emptied {
-            object.remove("required");
-        }
+    // kube requires it; `k8s-openapi` leaves it optional because servers have sent nulls.
+    if name == "io.k8s.api.events.v1.Event" {
+        object.insert("required".to_owned(), json!(["eventTime"]));
+        return;
+    }
+    let Some(required) = object.get_mut("required").and_then(Value::as_array_mut) else { return };
+    // `k8s-openapi` makes non-optional Rust fields required: `metadata` of every object kind,
+    // which kube requires of core Events only, and the `name` of local object references, which
+    // kube defaults to "" instead.
+    required.retain(|field| {
+        let metadata = field == "metadata" && metadata_is_object_meta && name != "io.k8s.api.core.v1.Event";
+        let reference_name = field == "name" && DEFAULTED_NAMES.contains(&name);
+        !metadata && !reference_name
+    });
+    if required.is_empty() {
+        object.remove("required");
     }
 }
+
+/// Types whose `name` kube defaults to "" rather than requires.
+const DEFAULTED_NAMES: &[&str] = &[
+    "io.k8s.api.core.v1.ConfigMapEnvSource",
+    "io.k8s.api.core.v1.ConfigMapKeySelector",
+    "io.k8s.api.core.v1.ConfigMapProjection",
+    "io.k8s.api.core.v1.ConfigMapVolumeSource",
+    "io.k8s.api.core.v1.LocalObjectReference",
+    "io.k8s.api.core.v1.SecretEnvSource",
+    "io.k8s.api.core.v1.SecretKeySelector",
+    "io.k8s.api.core.v1.SecretProjection",
+];
 
 /// The definition of a built-in list kind, as kube-apiserver publishes every `<Kind>List`.
 fn list_definition(item_definition: &str, item_kind: &str) -> Value {

@@ -62,26 +62,28 @@ impl Pool<'_> {
 
 /// The definition names a schema refers to.
 fn collect_refs(schema: &Value, out: &mut Vec<String>, depth: usize) {
+    let Some(object) = schema.as_object() else { return };
     if depth > MAX_DEPTH {
         return;
     }
-    match schema {
-        Value::Object(object) => {
-            for (key, value) in object {
-                match (key.as_str(), value) {
-                    ("$ref", Value::String(reference)) => {
-                        if let Some(name) = reference.strip_prefix(V2_REF_PREFIX) {
-                            out.push(name.to_owned());
-                        }
-                    }
-                    // Values, not schemas: defaults and examples may contain anything.
-                    ("default" | "example" | "enum", _) => {}
-                    _ => collect_refs(value, out, depth + 1),
+    for (key, value) in object {
+        match (key.as_str(), value) {
+            ("$ref", Value::String(reference)) => {
+                if let Some(name) = reference.strip_prefix(V2_REF_PREFIX) {
+                    out.push(name.to_owned());
                 }
             }
+            // A map of schemas, whatever their names (JSONSchemaProps has properties named
+            // `$ref` and `default`).
+            ("properties" | "patternProperties" | "definitions", Value::Object(children)) => {
+                children.values().for_each(|child| collect_refs(child, out, depth + 1));
+            }
+            ("items" | "additionalProperties" | "not", child) => collect_refs(child, out, depth + 1),
+            ("allOf" | "anyOf" | "oneOf", Value::Array(children)) => {
+                children.iter().for_each(|child| collect_refs(child, out, depth + 1));
+            }
+            _ => {}
         }
-        Value::Array(items) => items.iter().for_each(|item| collect_refs(item, out, depth + 1)),
-        _ => {}
     }
 }
 
@@ -103,33 +105,34 @@ fn to_v3(name: &str, schema: &Value) -> Value {
 }
 
 fn convert_v3(schema: &Value, depth: usize) -> Value {
-    match schema {
-        Value::Object(object) if depth <= MAX_DEPTH => {
-            let mut converted = Map::new();
-            for (key, value) in object {
-                let value = match (key.as_str(), value) {
-                    ("$ref", Value::String(reference)) => match reference.strip_prefix(V2_REF_PREFIX) {
-                        Some(name) => Value::from(format!("{V3_REF_PREFIX}{name}")),
-                        None => value.clone(),
-                    },
-                    ("default" | "example" | "enum", _) => value.clone(),
-                    _ => convert_v3(value, depth + 1),
-                };
-                converted.insert(key.clone(), value);
-            }
-            if converted.len() > 1
-                && let Some(reference) = converted.remove("$ref")
-            {
-                converted.insert("allOf".to_owned(), json!([{"$ref": reference}]));
-            }
-            Value::Object(converted)
-        }
-        Value::Array(items) if depth <= MAX_DEPTH => {
-            Value::Array(items.iter().map(|item| convert_v3(item, depth + 1)).collect())
-        }
-        Value::Object(_) | Value::Array(_) => Value::Null,
-        _ => schema.clone(),
+    let Some(object) = schema.as_object() else { return schema.clone() };
+    if depth > MAX_DEPTH {
+        return Value::Object(Map::new());
     }
+    let mut converted = Map::new();
+    for (key, value) in object {
+        let value = match (key.as_str(), value) {
+            ("$ref", Value::String(reference)) => match reference.strip_prefix(V2_REF_PREFIX) {
+                Some(name) => Value::from(format!("{V3_REF_PREFIX}{name}")),
+                None => value.clone(),
+            },
+            ("properties" | "patternProperties" | "definitions", Value::Object(children)) => Value::Object(
+                children.iter().map(|(name, child)| (name.clone(), convert_v3(child, depth + 1))).collect(),
+            ),
+            ("items" | "additionalProperties" | "not", child) => convert_v3(child, depth + 1),
+            ("allOf" | "anyOf" | "oneOf", Value::Array(children)) => {
+                Value::Array(children.iter().map(|child| convert_v3(child, depth + 1)).collect())
+            }
+            _ => value.clone(),
+        };
+        converted.insert(key.clone(), value);
+    }
+    if converted.len() > 1
+        && let Some(reference) = converted.remove("$ref")
+    {
+        converted.insert("allOf".to_owned(), json!([{"$ref": reference}]));
+    }
+    Value::Object(converted)
 }
 
 /// SHA-512 of the document's JSON, upper-case hex, as kube-apiserver's `?hash=`.

@@ -43,6 +43,23 @@ const MAP_TYPES: &[(&str, Option<&str>, &str)] = &[
     ("io.k8s.apimachinery.pkg.apis.meta.v1.OwnerReference", None, "atomic"),
 ];
 
+/// `x-kubernetes-list-type` of fields in types `concord-patch`'s table does not cover: API
+/// machinery envelopes and discovery documents, and the authorization group's review kinds.
+const LIST_TYPES: &[(&str, &str, &str)] = &[
+    ("io.k8s.api.authorization.v1.FieldSelectorAttributes", "requirements", "atomic"),
+    ("io.k8s.api.authorization.v1.LabelSelectorAttributes", "requirements", "atomic"),
+    ("io.k8s.apimachinery.pkg.apis.meta.v1.APIGroup", "serverAddressByClientCIDRs", "atomic"),
+    ("io.k8s.apimachinery.pkg.apis.meta.v1.APIGroup", "versions", "atomic"),
+    ("io.k8s.apimachinery.pkg.apis.meta.v1.APIGroupList", "groups", "atomic"),
+    ("io.k8s.apimachinery.pkg.apis.meta.v1.APIResource", "categories", "atomic"),
+    ("io.k8s.apimachinery.pkg.apis.meta.v1.APIResource", "shortNames", "atomic"),
+    ("io.k8s.apimachinery.pkg.apis.meta.v1.APIResourceList", "resources", "atomic"),
+    ("io.k8s.apimachinery.pkg.apis.meta.v1.APIVersions", "serverAddressByClientCIDRs", "atomic"),
+    ("io.k8s.apimachinery.pkg.apis.meta.v1.APIVersions", "versions", "atomic"),
+    ("io.k8s.apimachinery.pkg.apis.meta.v1.FieldSelectorRequirement", "values", "atomic"),
+    ("io.k8s.apimachinery.pkg.apis.meta.v1.StatusDetails", "causes", "atomic"),
+];
+
 /// `x-kubernetes-unions` (`+union` in kube's Go types): the discriminator field, if any, and the
 /// member fields with the discriminator value of each.
 const UNIONS: &[(&str, Option<&str>, &[(&str, &str)])] = &[
@@ -71,6 +88,12 @@ pub(crate) fn annotate(definitions: &mut BTreeMap<String, Value>) {
         };
         if let Some(Value::Object(target)) = target {
             target.insert("x-kubernetes-map-type".to_owned(), Value::from(*map_type));
+        }
+    }
+    for (type_name, field, list_type) in LIST_TYPES {
+        let property = definitions.get_mut(*type_name).and_then(|d| d.get_mut("properties")).and_then(|p| p.get_mut(*field));
+        if let Some(Value::Object(property)) = property {
+            property.insert("x-kubernetes-list-type".to_owned(), Value::from(*list_type));
         }
     }
     for (type_name, discriminator, members) in UNIONS {

@@ -112,6 +112,23 @@ const CUSTOM_PATCH_TYPES: &[&str] = &[
     "application/apply-patch+cbor",
 ];
 
+/// Kinds whose DELETE answers with the deleted object rather than a Status (their registries
+/// set `ReturnDeletedObject`).
+const RETURNS_DELETED_OBJECT: &[&str] = &[
+    "io.k8s.api.core.v1.PersistentVolume",
+    "io.k8s.api.core.v1.PersistentVolumeClaim",
+    "io.k8s.api.core.v1.Pod",
+    "io.k8s.api.core.v1.PodTemplate",
+    "io.k8s.api.core.v1.ResourceQuota",
+    "io.k8s.api.core.v1.Service",
+    "io.k8s.api.core.v1.ServiceAccount",
+    "io.k8s.api.storage.v1.CSIDriver",
+    "io.k8s.api.storage.v1.CSINode",
+    "io.k8s.api.storage.v1.StorageClass",
+    "io.k8s.api.storage.v1.VolumeAttachment",
+    "io.k8s.api.storage.v1.VolumeAttributesClass",
+];
+
 /// A group-version-kind as the `x-kubernetes-group-version-kind` of an operation.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Gvk {
@@ -248,21 +265,29 @@ pub(crate) fn discovery(path: String, id: String, description: &str, tag: String
         params: Vec::new(),
         body: None,
         responses: vec![("200", "OK", Some(definition)), ("401", "Unauthorized", None)],
-        produces: if json_only { vec!["application/json"] } else { produces(false, false) },
+        produces: if json_only {
+            vec!["application/json"]
+        } else {
+            vec!["application/json", "application/yaml", "application/vnd.kubernetes.protobuf"]
+        },
     };
     PathItem { path, operations: vec![operation] }
 }
 
 /// The `GET <prefix>/` operation returning the group-version's `APIResourceList`.
 pub(crate) fn group_version_root(group: &str, version: &str) -> PathItem {
-    discovery(
+    let mut item = discovery(
         format!("{}/", group_version_prefix(group, version)),
         format!("get{}{}APIResources", group_id(group), capitalize(version)),
         "get available resources",
         tag(group, version),
         format!("{META}APIResourceList"),
         false,
-    )
+    );
+    for operation in &mut item.operations {
+        operation.produces = produces(false, false);
+    }
+    item
 }
 
 /// The `GET /apis/<group>/` operation returning the group's `APIGroup`.
@@ -450,6 +475,11 @@ pub(crate) fn resource_paths(served: &Served<'_>) -> Vec<PathItem> {
         ));
     }
     if has("delete") {
+        let deleted = if RETURNS_DELETED_OBJECT.contains(&served.definition) {
+            served.definition.to_owned()
+        } else {
+            status.clone()
+        };
         ops.push(operation(
             "delete",
             format!("delete{gv_id}{scope}{kind}"),
@@ -458,7 +488,7 @@ pub(crate) fn resource_paths(served: &Served<'_>) -> Vec<PathItem> {
             gvk,
             with(DELETE_PARAMS, true),
             Some(delete_body()),
-            vec![("200", "OK", Some(status.clone())), ("202", "Accepted", Some(status.clone()))],
+            vec![("200", "OK", Some(deleted.clone())), ("202", "Accepted", Some(deleted))],
             false,
         ));
     }
