@@ -16,6 +16,23 @@
 //! what is added to concord-patch's metadata. `managedFields` are written as kube-apiserver
 //! writes them (`fieldsV1`, entry order, times); [`fieldpath`] reads them back for display.
 //!
+//! # Differences from kube-apiserver
+//!
+//! - A create is compared with an empty object. kube-apiserver compares built-in kinds with their
+//!   Go zero value, which already has the non-pointer structs (`spec`, `spec.template`,
+//!   `spec.strategy`, `status`, ...), so its `Update` entries of creates (and the
+//!   `before-first-apply` entry) lack the `".": {}` these get here.
+//! - Managers of another apiVersion are compared in the object's own version (there is no
+//!   conversion), and sets written under an older schema are not reconciled with type changes
+//!   (atomic ↔ granular).
+//! - Atomic structs and maps and list-map key defaults are known for built-in types only (tables
+//!   checked against the Kubernetes 1.36 OpenAPI); a CRD's `x-kubernetes-map-type` and key
+//!   `default`s are not seen, because concord-patch's metadata does not carry them.
+//! - Values the schema says nothing about are not type-checked (concord-patch's built-in table
+//!   lists only fields that matter for patching).
+//! - A map or list that pruning empties is removed, where structured-merge-diff leaves `null`
+//!   (which Go types turn into an omitted field anyway).
+//!
 //! # Example: a conflict, then a forced apply
 //!
 //! ```

@@ -20,7 +20,7 @@ pub struct Set {
 
 impl Set {
     /// The empty set.
-    pub fn new() -> Set {
+    pub(crate) fn new() -> Set {
         Set::default()
     }
 
@@ -30,7 +30,7 @@ impl Set {
     }
 
     /// Adds a path. The empty path (the whole object) is never tracked.
-    pub fn insert(&mut self, path: &[PathElement]) {
+    pub(crate) fn insert(&mut self, path: &[PathElement]) {
         let Some((last, prefix)) = path.split_last() else {
             return;
         };
@@ -67,7 +67,7 @@ impl Set {
     }
 
     /// The paths of either set.
-    pub fn union(&self, other: &Set) -> Set {
+    pub(crate) fn union(&self, other: &Set) -> Set {
         let mut out = self.clone();
         out.union_with(other);
         out
@@ -96,7 +96,7 @@ impl Set {
 
     /// The paths of `self` that are not in `other`. A member of `other` does not take away the
     /// paths below it (see [`Set::recursive_difference`]).
-    pub fn difference(&self, other: &Set) -> Set {
+    pub(crate) fn difference(&self, other: &Set) -> Set {
         let members = self.members.difference(&other.members).cloned().collect();
         let children = self
             .children
@@ -113,7 +113,7 @@ impl Set {
     }
 
     /// The paths of `self` that are neither in `other` nor below one of its paths.
-    pub fn recursive_difference(&self, other: &Set) -> Set {
+    pub(crate) fn recursive_difference(&self, other: &Set) -> Set {
         let members = self.members.difference(&other.members).cloned().collect();
         let children = self
             .children
@@ -205,8 +205,10 @@ impl Set {
     }
 
     /// Reads a `fieldsV1` value. Keys of kinds this version does not know are dropped, as
-    /// structured-merge-diff does.
+    /// structured-merge-diff does; values nested deeper than
+    /// [`MAX_DEPTH`](concord_patch::json::MAX_DEPTH) are refused.
     pub fn from_fields_v1(fields: &Value) -> Result<Set, String> {
+        concord_patch::json::check_depth(fields).map_err(|e| e.to_string())?;
         let object = fields.as_object().ok_or("fieldsV1 is not an object")?;
         Ok(Set::read(object)?.0.unwrap_or_default())
     }
@@ -289,6 +291,11 @@ mod tests {
         assert!(Set::from_fields_v1(&json!({"f:a": 1})).is_err());
         assert!(Set::from_fields_v1(&json!({"zz": {}})).is_err());
         assert!(Set::from_fields_v1(&json!([])).is_err());
+        let mut deep = json!({});
+        for _ in 0..1000 {
+            deep = json!({"f:a": deep});
+        }
+        assert!(Set::from_fields_v1(&deep).is_err());
     }
 
     #[test]
