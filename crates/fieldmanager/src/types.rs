@@ -17,7 +17,7 @@
 //!   where a map's keys are not fields (`x-kubernetes-preserve-unknown-fields`). Lists the schema
 //!   says nothing about are atomic either way.
 //!
-//! `tests/upstream.rs` checks the three tables against the Kubernetes OpenAPI documents.
+//! A test (`upstream` below) checks the three tables against the Kubernetes OpenAPI documents.
 
 use concord_patch::schema::{ListKind, Meta, PatchFormat, Schema, Shape, TypeInfo};
 use serde_json::Value;

@@ -4,7 +4,7 @@
 use serde_json::{Map, Value};
 
 use crate::managed::{self, Managed, ManagerId, Operation, Owned};
-use crate::path::{Path, PathElement};
+use crate::path::Path;
 use crate::set::Set;
 use crate::types::{Ty, Typer};
 use crate::walk::{self, Comparison};
@@ -31,8 +31,7 @@ pub(crate) struct FoundConflict {
 /// Fields that are never anybody's (kube-apiserver's `stripMetaManager`): type and identity
 /// metadata the server sets, and `managedFields` itself.
 fn strip_set() -> Set {
-    let mut set = Set::new();
-    for path in [
+    fields_set(&[
         "apiVersion",
         "kind",
         "metadata",
@@ -45,10 +44,7 @@ fn strip_set() -> Set {
         "metadata.generation",
         "metadata.managedFields",
         "metadata.resourceVersion",
-    ] {
-        set.insert(&Path::fields(path).0);
-    }
-    set
+    ])
 }
 
 impl Write<'_, '_> {
@@ -198,8 +194,7 @@ pub(crate) fn type_meta_of(object: &Value) -> Value {
 pub(crate) fn fields_set(paths: &[&str]) -> Set {
     let mut set = Set::new();
     for path in paths {
-        let path: Vec<PathElement> = Path::fields(path).0;
-        set.insert(&path);
+        set.insert(&Path::fields(path).0);
     }
     set
 }
