@@ -70,7 +70,12 @@ impl Collector {
         self.kind::<K>();
         let definition = format!("{}List", K::schema_name());
         self.lists.push((definition.clone(), K::schema_name().into_owned(), K::KIND.to_owned()));
-        self.kinds.push(KindRoot { group: K::GROUP, version: K::VERSION, kind: K::LIST_KIND.to_owned(), definition });
+        self.kinds.push(KindRoot {
+            group: K::GROUP,
+            version: K::VERSION,
+            kind: K::LIST_KIND.to_owned(),
+            definition,
+        });
     }
 
     fn other<T: JsonSchema>(&mut self) {
@@ -153,7 +158,12 @@ fn generate() -> Builtin {
     c.other::<meta::APIVersions>();
     c.other::<k8s_openapi::apimachinery::pkg::version::Info>();
     for kind in ["Status", "APIResourceList", "APIGroupList", "APIGroup", "APIVersions"] {
-        c.kinds.push(KindRoot { group: "", version: "v1", kind: kind.to_owned(), definition: format!("{META}{kind}") });
+        c.kinds.push(KindRoot {
+            group: "",
+            version: "v1",
+            kind: kind.to_owned(),
+            definition: format!("{META}{kind}"),
+        });
     }
 
     let Collector { mut generator, kinds, lists } = c;
@@ -184,7 +194,9 @@ fn adjust(name: &str, schema: &mut Value) {
     // Types with their own JSON forms: kube publishes their v2 shape (the v3 shape is derived
     // when a v3 document is built, see `documents`).
     let replacement = match name {
-        "io.k8s.apimachinery.pkg.util.intstr.IntOrString" => Some(json!({"type": "string", "format": "int-or-string"})),
+        "io.k8s.apimachinery.pkg.util.intstr.IntOrString" => {
+            Some(json!({"type": "string", "format": "int-or-string"}))
+        }
         "io.k8s.apimachinery.pkg.api.resource.Quantity" => Some(json!({"type": "string"})),
         // Any JSON value, not only objects.
         "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSON" => Some(json!({})),
@@ -295,7 +307,10 @@ mod tests {
             assert!(gvks.is_some_and(|g| g.as_array().is_some_and(|a| !a.is_empty())), "{}", kind.definition);
         }
         let deployment_list = &builtin.definitions["io.k8s.api.apps.v1.DeploymentList"];
-        assert_eq!(deployment_list["properties"]["items"]["items"]["$ref"], "#/definitions/io.k8s.api.apps.v1.Deployment");
+        assert_eq!(
+            deployment_list["properties"]["items"]["items"]["$ref"],
+            "#/definitions/io.k8s.api.apps.v1.Deployment"
+        );
     }
 
     #[test]

@@ -42,7 +42,10 @@ impl CrdVersion {
         root.insert("type".to_owned(), Value::from("object"));
         let properties = root.entry("properties").or_insert_with(|| Value::Object(Map::new()));
         if let Some(properties) = properties.as_object_mut() {
-            properties.insert("apiVersion".to_owned(), json!({"description": API_VERSION_DESCRIPTION, "type": "string"}));
+            properties.insert(
+                "apiVersion".to_owned(),
+                json!({"description": API_VERSION_DESCRIPTION, "type": "string"}),
+            );
             properties.insert("kind".to_owned(), json!({"description": KIND_DESCRIPTION, "type": "string"}));
             properties.insert(
                 "metadata".to_owned(),
@@ -91,7 +94,8 @@ fn reversed_group(group: &str) -> String {
 /// The served versions of a CRD.
 pub(crate) fn served_versions(crd: &Value) -> Result<Vec<CrdVersion>, OpenApiError> {
     let name = crd.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("<unnamed>");
-    let invalid = |problem: &str| OpenApiError::InvalidCrd { name: name.to_owned(), problem: problem.to_owned() };
+    let invalid =
+        |problem: &str| OpenApiError::InvalidCrd { name: name.to_owned(), problem: problem.to_owned() };
     let text = |pointer: &str| crd.pointer(pointer).and_then(Value::as_str).filter(|s| !s.is_empty());
     let group = text("/spec/group").ok_or_else(|| invalid("spec.group is missing"))?;
     let kind = text("/spec/names/kind").ok_or_else(|| invalid("spec.names.kind is missing"))?;
@@ -102,8 +106,10 @@ pub(crate) fn served_versions(crd: &Value) -> Result<Vec<CrdVersion>, OpenApiErr
         Some("Cluster") => false,
         _ => return Err(invalid("spec.scope must be Namespaced or Cluster")),
     };
-    let versions =
-        crd.pointer("/spec/versions").and_then(Value::as_array).ok_or_else(|| invalid("spec.versions is missing"))?;
+    let versions = crd
+        .pointer("/spec/versions")
+        .and_then(Value::as_array)
+        .ok_or_else(|| invalid("spec.versions is missing"))?;
     let mut served = Vec::new();
     for version in versions {
         if version.get("served").and_then(Value::as_bool) != Some(true) {
@@ -192,8 +198,14 @@ mod tests {
         assert_eq!(versions[0].list_kind, "CronTabList");
         assert_eq!(versions[0].subresources, vec!["status"]);
         let root = versions[0].root_definition();
-        assert_eq!(root["properties"]["metadata"]["$ref"], "#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta");
-        assert_eq!(root["x-kubernetes-group-version-kind"], json!([{"group": "stable.example.com", "kind": "CronTab", "version": "v1"}]));
+        assert_eq!(
+            root["properties"]["metadata"]["$ref"],
+            "#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"
+        );
+        assert_eq!(
+            root["x-kubernetes-group-version-kind"],
+            json!([{"group": "stable.example.com", "kind": "CronTab", "version": "v1"}])
+        );
     }
 
     #[test]

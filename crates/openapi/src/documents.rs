@@ -93,8 +93,12 @@ fn collect_refs(schema: &Value, out: &mut Vec<String>, depth: usize) {
 fn to_v3(name: &str, schema: &Value) -> Value {
     let mut converted = convert_v3(schema, 0);
     let one_of = match name {
-        "io.k8s.apimachinery.pkg.util.intstr.IntOrString" => Some(json!([{"type": "integer"}, {"type": "string"}])),
-        "io.k8s.apimachinery.pkg.api.resource.Quantity" => Some(json!([{"type": "string"}, {"type": "number"}])),
+        "io.k8s.apimachinery.pkg.util.intstr.IntOrString" => {
+            Some(json!([{"type": "integer"}, {"type": "string"}]))
+        }
+        "io.k8s.apimachinery.pkg.api.resource.Quantity" => {
+            Some(json!([{"type": "string"}, {"type": "number"}]))
+        }
         _ => None,
     };
     if let (Some(one_of), Some(object)) = (one_of, converted.as_object_mut()) {
@@ -189,12 +193,18 @@ impl Documents {
             })
         };
         let all_verbs: Vec<String> =
-            ["get", "list", "watch", "create", "update", "patch", "delete", "deletecollection"].map(str::to_owned).into();
+            ["get", "list", "watch", "create", "update", "patch", "delete", "deletecollection"]
+                .map(str::to_owned)
+                .into();
         let sub_verbs: Vec<String> = ["get", "update", "patch"].map(str::to_owned).into();
 
         let mut group_versions: BTreeMap<(String, String), GroupVersion> = BTreeMap::new();
         for resource in resources {
-            if custom_keys.contains(&(resource.group.as_str(), resource.version.as_str(), resource.plural.as_str())) {
+            if custom_keys.contains(&(
+                resource.group.as_str(),
+                resource.version.as_str(),
+                resource.plural.as_str(),
+            )) {
                 continue;
             }
             let unknown = |definition: &str| OpenApiError::UnknownDefinition {
@@ -204,7 +214,11 @@ impl Documents {
             if pool.get(&resource.definition).is_none() {
                 return Err(unknown(&resource.definition));
             }
-            let gvk = Gvk { group: resource.group.clone(), version: resource.version.clone(), kind: resource.kind.clone() };
+            let gvk = Gvk {
+                group: resource.group.clone(),
+                version: resource.version.clone(),
+                kind: resource.kind.clone(),
+            };
             let mut subresources = Vec::new();
             for sub in &resource.subresources {
                 let sub_gvk = if sub.kind_definition == resource.definition {
@@ -212,7 +226,12 @@ impl Documents {
                 } else {
                     gvk_of(&sub.kind_definition).ok_or_else(|| unknown(&sub.kind_definition))?
                 };
-                subresources.push((sub.name.as_str(), sub.kind_definition.as_str(), sub_gvk, sub.verbs.as_slice()));
+                subresources.push((
+                    sub.name.as_str(),
+                    sub.kind_definition.as_str(),
+                    sub_gvk,
+                    sub.verbs.as_slice(),
+                ));
             }
             let served = Served {
                 gvk,
@@ -267,7 +286,8 @@ impl Documents {
             items.extend(gv.items.iter().cloned());
             items.sort_by(|a, b| a.path.cmp(&b.path));
             let document = v3_document(&pool, &items, &[(group.as_str(), version.as_str())]);
-            let key = if group.is_empty() { format!("api/{version}") } else { format!("apis/{group}/{version}") };
+            let key =
+                if group.is_empty() { format!("api/{version}") } else { format!("apis/{group}/{version}") };
             insert_v3(&mut v3, key, document);
             if !group.is_empty() {
                 groups.insert(group);
@@ -309,7 +329,8 @@ impl Documents {
         }
         all_items.extend(discovery);
         all_items.sort_by(|a, b| a.path.cmp(&b.path));
-        let served_gvs: Vec<(&str, &str)> = group_versions.keys().map(|(g, v)| (g.as_str(), v.as_str())).collect();
+        let served_gvs: Vec<(&str, &str)> =
+            group_versions.keys().map(|(g, v)| (g.as_str(), v.as_str())).collect();
         let v2 = v2_document(&pool, &all_items, &served_gvs);
         Ok(Documents { v2, v3 })
     }
@@ -409,7 +430,10 @@ mod tests {
             "b": {"type": "array", "items": {"$ref": "#/definitions/Y"}},
         }});
         let converted = to_v3("Z", &schema);
-        assert_eq!(converted["properties"]["a"], json!({"allOf": [{"$ref": "#/components/schemas/X"}], "description": "d"}));
+        assert_eq!(
+            converted["properties"]["a"],
+            json!({"allOf": [{"$ref": "#/components/schemas/X"}], "description": "d"})
+        );
         assert_eq!(converted["properties"]["b"]["items"], json!({"$ref": "#/components/schemas/Y"}));
     }
 

@@ -60,9 +60,13 @@ const LIST_TYPES: &[(&str, &str, &str)] = &[
     ("io.k8s.apimachinery.pkg.apis.meta.v1.StatusDetails", "causes", "atomic"),
 ];
 
+/// A type with a union: its name, the discriminator field if any, and each member field with
+/// its discriminator value.
+type Union = (&'static str, Option<&'static str>, &'static [(&'static str, &'static str)]);
+
 /// `x-kubernetes-unions` (`+union` in kube's Go types): the discriminator field, if any, and the
 /// member fields with the discriminator value of each.
-const UNIONS: &[(&str, Option<&str>, &[(&str, &str)])] = &[
+const UNIONS: &[Union] = &[
     ("io.k8s.api.core.v1.AppArmorProfile", Some("type"), &[("localhostProfile", "LocalhostProfile")]),
     ("io.k8s.api.core.v1.PodSchedulingGroup", None, &[("podGroupName", "PodGroupName")]),
     ("io.k8s.api.core.v1.SeccompProfile", Some("type"), &[("localhostProfile", "LocalhostProfile")]),
@@ -91,7 +95,10 @@ pub(crate) fn annotate(definitions: &mut BTreeMap<String, Value>) {
         }
     }
     for (type_name, field, list_type) in LIST_TYPES {
-        let property = definitions.get_mut(*type_name).and_then(|d| d.get_mut("properties")).and_then(|p| p.get_mut(*field));
+        let property = definitions
+            .get_mut(*type_name)
+            .and_then(|d| d.get_mut("properties"))
+            .and_then(|p| p.get_mut(*field));
         if let Some(Value::Object(property)) = property {
             property.insert("x-kubernetes-list-type".to_owned(), Value::from(*list_type));
         }
@@ -113,10 +120,11 @@ pub(crate) fn annotate(definitions: &mut BTreeMap<String, Value>) {
 /// values onto `items` / `additionalProperties`.
 fn annotate_value(schema: &mut Value, meta: &Meta) {
     let Some(object) = schema.as_object_mut() else { return };
-    let strategy: Vec<&str> = [(meta.merge, "merge"), (meta.retain_keys, "retainKeys"), (meta.replace, "replace")]
-        .into_iter()
-        .filter_map(|(set, name)| set.then_some(name))
-        .collect();
+    let strategy: Vec<&str> =
+        [(meta.merge, "merge"), (meta.retain_keys, "retainKeys"), (meta.replace, "replace")]
+            .into_iter()
+            .filter_map(|(set, name)| set.then_some(name))
+            .collect();
     if !strategy.is_empty() {
         object.insert("x-kubernetes-patch-strategy".to_owned(), Value::from(strategy.join(",")));
     }

@@ -38,26 +38,74 @@ impl Param {
 /// of kube's `ListOptions`, `CreateOptions`, `PatchOptions` and `DeleteOptions`.
 fn query_param(name: &str) -> (&'static str, &'static str) {
     match name {
-        "allowWatchBookmarks" => ("boolean", "Request BOOKMARK watch events; servers may ignore it. Ignored unless watch is true."),
-        "continue" => ("string", "The continue token of a previous list call with the same query, to fetch the next chunk of results."),
-        "dryRun" => ("string", "When present, modifications are not persisted. Valid values: All (every dry run stage is processed)."),
-        "fieldManager" => ("string", "Name of the actor making the change, recorded in managedFields. Required for apply patches; at most 128 printable characters."),
-        "fieldSelector" => ("string", "A selector restricting the returned objects by their fields. Defaults to everything."),
-        "fieldValidation" => ("string", "How the server treats unknown and duplicate fields in the request body: Ignore (drop them silently), Warn (drop them with a warning, the default) or Strict (fail the request)."),
-        "force" => ("boolean", "Force an apply request: take ownership of fields conflicting with other managers. Must be unset for other patch types."),
-        "gracePeriodSeconds" => ("integer", "Seconds before the object is deleted; zero deletes immediately. Unset uses the kind's default."),
-        "ignoreStoreReadErrorWithClusterBreakingPotential" => ("boolean", "Delete an object that cannot be read from storage, bypassing the normal deletion flow. Unsafe."),
-        "labelSelector" => ("string", "A selector restricting the returned objects by their labels. Defaults to everything."),
-        "limit" => ("integer", "Maximum number of objects to return; the list metadata carries a continue token when more exist."),
-        "orphanDependents" => ("boolean", "Deprecated in favour of propagationPolicy: whether dependents are orphaned."),
+        "allowWatchBookmarks" => {
+            ("boolean", "Request BOOKMARK watch events; servers may ignore it. Ignored unless watch is true.")
+        }
+        "continue" => (
+            "string",
+            "The continue token of a previous list call with the same query, to fetch the next chunk of results.",
+        ),
+        "dryRun" => (
+            "string",
+            "When present, modifications are not persisted. Valid values: All (every dry run stage is processed).",
+        ),
+        "fieldManager" => (
+            "string",
+            "Name of the actor making the change, recorded in managedFields. Required for apply patches; at most 128 printable characters.",
+        ),
+        "fieldSelector" => {
+            ("string", "A selector restricting the returned objects by their fields. Defaults to everything.")
+        }
+        "fieldValidation" => (
+            "string",
+            "How the server treats unknown and duplicate fields in the request body: Ignore (drop them silently), Warn (drop them with a warning, the default) or Strict (fail the request).",
+        ),
+        "force" => (
+            "boolean",
+            "Force an apply request: take ownership of fields conflicting with other managers. Must be unset for other patch types.",
+        ),
+        "gracePeriodSeconds" => (
+            "integer",
+            "Seconds before the object is deleted; zero deletes immediately. Unset uses the kind's default.",
+        ),
+        "ignoreStoreReadErrorWithClusterBreakingPotential" => (
+            "boolean",
+            "Delete an object that cannot be read from storage, bypassing the normal deletion flow. Unsafe.",
+        ),
+        "labelSelector" => {
+            ("string", "A selector restricting the returned objects by their labels. Defaults to everything.")
+        }
+        "limit" => (
+            "integer",
+            "Maximum number of objects to return; the list metadata carries a continue token when more exist.",
+        ),
+        "orphanDependents" => {
+            ("boolean", "Deprecated in favour of propagationPolicy: whether dependents are orphaned.")
+        }
         "pretty" => ("string", "If 'true', the output is pretty printed."),
-        "propagationPolicy" => ("string", "Whether and how dependents are garbage collected: Orphan, Background or Foreground."),
-        "resourceVersion" => ("string", "Constrains which resource versions the request may be served from. Defaults to unset."),
-        "resourceVersionMatch" => ("string", "How resourceVersion applies to a list call: Exact or NotOlderThan. Defaults to unset."),
-        "sendInitialEvents" => ("boolean", "With watch=true, start the stream with synthetic events for the current objects, then a bookmark."),
-        "shardSelector" => ("string", "Restricts the returned objects to hash ranges of a shard, as shardRange() expressions joined by ||."),
+        "propagationPolicy" => {
+            ("string", "Whether and how dependents are garbage collected: Orphan, Background or Foreground.")
+        }
+        "resourceVersion" => (
+            "string",
+            "Constrains which resource versions the request may be served from. Defaults to unset.",
+        ),
+        "resourceVersionMatch" => (
+            "string",
+            "How resourceVersion applies to a list call: Exact or NotOlderThan. Defaults to unset.",
+        ),
+        "sendInitialEvents" => (
+            "boolean",
+            "With watch=true, start the stream with synthetic events for the current objects, then a bookmark.",
+        ),
+        "shardSelector" => (
+            "string",
+            "Restricts the returned objects to hash ranges of a shard, as shardRange() expressions joined by ||.",
+        ),
         "timeoutSeconds" => ("integer", "Timeout for the list or watch call, regardless of activity."),
-        "watch" => ("boolean", "Watch for changes to the described resources and return them as a stream of events."),
+        "watch" => {
+            ("boolean", "Watch for changes to the described resources and return them as a stream of events.")
+        }
         _ => ("string", ""),
     }
 }
@@ -77,8 +125,13 @@ const LIST_PARAMS: &[&str] = &[
 ];
 const WRITE_PARAMS: &[&str] = &["dryRun", "fieldManager", "fieldValidation"];
 const PATCH_PARAMS: &[&str] = &["dryRun", "fieldManager", "fieldValidation", "force"];
-const DELETE_PARAMS: &[&str] =
-    &["dryRun", "gracePeriodSeconds", "ignoreStoreReadErrorWithClusterBreakingPotential", "orphanDependents", "propagationPolicy"];
+const DELETE_PARAMS: &[&str] = &[
+    "dryRun",
+    "gracePeriodSeconds",
+    "ignoreStoreReadErrorWithClusterBreakingPotential",
+    "orphanDependents",
+    "propagationPolicy",
+];
 const DELETE_COLLECTION_PARAMS: &[&str] = &[
     "continue",
     "dryRun",
@@ -254,7 +307,14 @@ fn produces(custom: bool, streaming: bool) -> Vec<&'static str> {
 
 /// A discovery path (`/api/`, `/apis/`, `/apis/<group>/`, `/apis/<group>/<version>/`,
 /// `/version/`): one GET returning the given definition.
-pub(crate) fn discovery(path: String, id: String, description: &str, tag: String, definition: String, json_only: bool) -> PathItem {
+pub(crate) fn discovery(
+    path: String,
+    id: String,
+    description: &str,
+    tag: String,
+    definition: String,
+    json_only: bool,
+) -> PathItem {
     let operation = Operation {
         method: "get",
         id,

@@ -182,15 +182,16 @@ impl Validator {
     /// Built-in definitions can be checked with it too.
     pub fn for_crd(crd: &Value, version: &str) -> Result<Validator, OpenApiError> {
         let name = crd.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("<unnamed>").to_owned();
-        let served = crd::served_versions(crd)?
-            .into_iter()
-            .find(|v| v.gvk.version == version)
-            .ok_or_else(|| OpenApiError::UnknownVersion { name: name.clone(), version: version.to_owned() })?;
-        let schema = served
-            .schema
-            .unwrap_or_else(|| serde_json::json!({"type": "object", "x-kubernetes-preserve-unknown-fields": true}));
+        let served =
+            crd::served_versions(crd)?.into_iter().find(|v| v.gvk.version == version).ok_or_else(|| {
+                OpenApiError::UnknownVersion { name: name.clone(), version: version.to_owned() }
+            })?;
+        let schema = served.schema.unwrap_or_else(
+            || serde_json::json!({"type": "object", "x-kubernetes-preserve-unknown-fields": true}),
+        );
         let mut patterns = HashMap::new();
-        compile_patterns(&schema, &mut patterns, 0).map_err(|problem| OpenApiError::InvalidCrd { name, problem })?;
+        compile_patterns(&schema, &mut patterns, 0)
+            .map_err(|problem| OpenApiError::InvalidCrd { name, problem })?;
         Ok(Validator { custom: Some(CustomSchema { definition: served.definition, schema, patterns }) })
     }
 
@@ -207,7 +208,12 @@ impl Validator {
         let mut errors = Vec::new();
         match &self.custom {
             Some(custom) if custom.definition == definition => {
-                let mut walk = Structural { definitions, patterns: &custom.patterns, errors: Vec::new(), unknown: Vec::new() };
+                let mut walk = Structural {
+                    definitions,
+                    patterns: &custom.patterns,
+                    errors: Vec::new(),
+                    unknown: Vec::new(),
+                };
                 let mut path = Path::default();
                 walk.value(&custom.schema, object, &mut path, Node::Root, 0);
                 walk.unknown.sort();
@@ -238,7 +244,11 @@ impl Validator {
     }
 }
 
-fn compile_patterns(schema: &Value, patterns: &mut HashMap<String, Regex>, depth: usize) -> Result<(), String> {
+fn compile_patterns(
+    schema: &Value,
+    patterns: &mut HashMap<String, Regex>,
+    depth: usize,
+) -> Result<(), String> {
     let Some(object) = schema.as_object() else { return Ok(()) };
     if depth > MAX_DEPTH {
         return Err(format!("schema nested deeper than {MAX_DEPTH} levels"));
@@ -343,7 +353,14 @@ struct Decode<'a> {
 
 impl<'a> Decode<'a> {
     fn new(definitions: &'a BTreeMap<String, Value>) -> Decode<'a> {
-        Decode { definitions, fields: Vec::new(), structs: Vec::new(), path: Path::default(), error: None, unknown: Vec::new() }
+        Decode {
+            definitions,
+            fields: Vec::new(),
+            structs: Vec::new(),
+            path: Path::default(),
+            error: None,
+            unknown: Vec::new(),
+        }
     }
 
     fn root(&mut self, name: &str, schema: &'a Value, value: &mut Value) {
@@ -359,9 +376,13 @@ impl<'a> Decode<'a> {
             return go_struct_type(name);
         }
         match schema_type(schema) {
-            Some("string") if schema.get("format").and_then(Value::as_str) == Some("byte") => "[]uint8".to_owned(),
+            Some("string") if schema.get("format").and_then(Value::as_str) == Some("byte") => {
+                "[]uint8".to_owned()
+            }
             Some("string") => "string".to_owned(),
-            Some("integer") if schema.get("format").and_then(Value::as_str) == Some("int64") => "int64".to_owned(),
+            Some("integer") if schema.get("format").and_then(Value::as_str) == Some("int64") => {
+                "int64".to_owned()
+            }
             Some("integer") => "int32".to_owned(),
             Some("number") => "float64".to_owned(),
             Some("boolean") => "bool".to_owned(),
@@ -370,7 +391,9 @@ impl<'a> Decode<'a> {
                 None => "[]interface {}".to_owned(),
             },
             Some("object") => match schema.get("additionalProperties") {
-                Some(values) if values.is_object() => format!("map[string]{}", self.go_type(values, depth + 1)),
+                Some(values) if values.is_object() => {
+                    format!("map[string]{}", self.go_type(values, depth + 1))
+                }
                 _ => "map[string]interface {}".to_owned(),
             },
             _ => "interface {}".to_owned(),
@@ -411,8 +434,10 @@ impl<'a> Decode<'a> {
                 INT_OR_STRING => match value {
                     Value::String(_) => {}
                     Value::Number(number) => {
-                        if !number.as_i64().is_some_and(|n| i32::try_from(n).is_ok()) {
-                            self.fail(format!("json: cannot unmarshal number {number} into Go value of type int32"));
+                        if number.as_i64().is_none_or(|n| i32::try_from(n).is_err()) {
+                            self.fail(format!(
+                                "json: cannot unmarshal number {number} into Go value of type int32"
+                            ));
                         }
                     }
                     other => {
@@ -432,13 +457,11 @@ impl<'a> Decode<'a> {
                 _ if target.get("properties").is_some() => self.structure(name, target, value, depth),
                 // Time, MicroTime and other string-encoded types: their UnmarshalJSON decodes a
                 // Go string.
-                _ if schema_type(target) == Some("string") => {
-                    if !value.is_string() {
-                        let what = go_value_kind(value);
-                        self.fail(format!("json: cannot unmarshal {what} into Go value of type string"));
-                    }
+                _ if schema_type(target) == Some("string") && !value.is_string() => {
+                    let what = go_value_kind(value);
+                    self.fail(format!("json: cannot unmarshal {what} into Go value of type string"));
                 }
-                // RawExtension, JSON, FieldsV1: any JSON.
+                // Strings of string-encoded types; RawExtension, JSON, FieldsV1: any JSON.
                 _ => {}
             }
             return;
@@ -546,7 +569,8 @@ fn go_struct_type(definition: &str) -> String {
 
 /// Checks a quantity as `resource.ParseQuantity` does, with its error texts.
 fn check_quantity(text: &str) -> Result<(), &'static str> {
-    const FORMAT: &str = "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
+    const FORMAT: &str =
+        "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
     const SUFFIX: &str = "unable to parse quantity's suffix";
     let rest = text.strip_prefix(['+', '-']).unwrap_or(text);
     let number_len = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(rest.len());
@@ -670,7 +694,8 @@ impl Structural<'_> {
             return;
         }
         if value.is_null() {
-            if !is_true(schema, "nullable") && !is_true(schema, "x-kubernetes-preserve-unknown-fields")
+            if !is_true(schema, "nullable")
+                && !is_true(schema, "x-kubernetes-preserve-unknown-fields")
                 && let Some(expected) = schema_type(schema)
             {
                 let detail = format!("must be of type {expected}: \"null\"");
@@ -706,7 +731,14 @@ impl Structural<'_> {
         self.enumeration(schema, value, &field);
     }
 
-    fn object(&mut self, schema: &Value, entries: &mut Map<String, Value>, path: &mut Path, node: Node, depth: usize) {
+    fn object(
+        &mut self,
+        schema: &Value,
+        entries: &mut Map<String, Value>,
+        path: &mut Path,
+        node: Node,
+        depth: usize,
+    ) {
         let properties = schema.get("properties").and_then(Value::as_object);
         let additional = schema.get("additionalProperties").filter(|s| s.is_object());
         let preserve = is_true(schema, "x-kubernetes-preserve-unknown-fields");
@@ -780,12 +812,21 @@ impl Structural<'_> {
         if let Some(max) = schema.get("maxProperties").and_then(Value::as_u64)
             && count > max
         {
-            self.issue(&field, IssueKind::FieldValueTooMany, format!("Too many: {count}: must have at most {max} items"));
+            self.issue(
+                &field,
+                IssueKind::FieldValueTooMany,
+                format!("Too many: {count}: must have at most {max} items"),
+            );
         }
         if let Some(min) = schema.get("minProperties").and_then(Value::as_u64)
             && count < min
         {
-            self.invalid(&field, IssueKind::FieldValueInvalid, &count.to_string(), &format!("should have at least {min} properties"));
+            self.invalid(
+                &field,
+                IssueKind::FieldValueInvalid,
+                &count.to_string(),
+                &format!("should have at least {min} properties"),
+            );
         }
     }
 
@@ -802,12 +843,21 @@ impl Structural<'_> {
         if let Some(max) = schema.get("maxItems").and_then(Value::as_u64)
             && count > max
         {
-            self.issue(&field, IssueKind::FieldValueTooMany, format!("Too many: {count}: must have at most {max} items"));
+            self.issue(
+                &field,
+                IssueKind::FieldValueTooMany,
+                format!("Too many: {count}: must have at most {max} items"),
+            );
         }
         if let Some(min) = schema.get("minItems").and_then(Value::as_u64)
             && count < min
         {
-            self.invalid(&field, IssueKind::FieldValueInvalid, &count.to_string(), &format!("should have at least {min} items"));
+            self.invalid(
+                &field,
+                IssueKind::FieldValueInvalid,
+                &count.to_string(),
+                &format!("should have at least {min} items"),
+            );
         }
         // `x-kubernetes-list-type` set and map lists must not repeat an element or a key.
         let keys: Vec<&str> = match schema.get("x-kubernetes-list-type").and_then(Value::as_str) {
@@ -824,7 +874,9 @@ impl Structural<'_> {
             let identity = if keys.is_empty() {
                 item.clone()
             } else {
-                Value::Object(keys.iter().filter_map(|k| item.get(*k).map(|v| ((*k).to_owned(), v.clone()))).collect())
+                Value::Object(
+                    keys.iter().filter_map(|k| item.get(*k).map(|v| ((*k).to_owned(), v.clone()))).collect(),
+                )
             };
             if seen.contains(&identity) {
                 let shown = if keys.is_empty() { go_value(&identity) } else { go_map(&identity) };
@@ -842,12 +894,21 @@ impl Structural<'_> {
         if let Some(max) = schema.get("maxLength").and_then(Value::as_u64)
             && length > max
         {
-            self.issue(field, IssueKind::FieldValueTooLong, format!("Too long: may not be longer than {max}"));
+            self.issue(
+                field,
+                IssueKind::FieldValueTooLong,
+                format!("Too long: may not be longer than {max}"),
+            );
         }
         if let Some(min) = schema.get("minLength").and_then(Value::as_u64)
             && length < min
         {
-            self.invalid(field, IssueKind::FieldValueInvalid, &quoted, &format!("should be at least {min} chars long"));
+            self.invalid(
+                field,
+                IssueKind::FieldValueInvalid,
+                &quoted,
+                &format!("should be at least {min} chars long"),
+            );
         }
         if let Some(Value::String(pattern)) = schema.get("pattern")
             && let Some(regex) = self.patterns.get(pattern)
@@ -858,7 +919,12 @@ impl Structural<'_> {
         if let Some(format) = schema.get("format").and_then(Value::as_str)
             && !valid_format(format, text)
         {
-            self.invalid(field, IssueKind::FieldValueTypeInvalid, &quoted, &format!("must be of type {format}: {quoted}"));
+            self.invalid(
+                field,
+                IssueKind::FieldValueTypeInvalid,
+                &quoted,
+                &format!("must be of type {format}: {quoted}"),
+            );
         }
     }
 
@@ -870,21 +936,36 @@ impl Structural<'_> {
             let exclusive = is_true(schema, "exclusiveMaximum");
             if x > max || (exclusive && x == max) {
                 let relation = if exclusive { "less than" } else { "less than or equal to" };
-                self.invalid(field, IssueKind::FieldValueInvalid, &shown, &format!("should be {relation} {}", go_float(max)));
+                self.invalid(
+                    field,
+                    IssueKind::FieldValueInvalid,
+                    &shown,
+                    &format!("should be {relation} {}", go_float(max)),
+                );
             }
         }
         if let Some(min) = bound("minimum") {
             let exclusive = is_true(schema, "exclusiveMinimum");
             if x < min || (exclusive && x == min) {
                 let relation = if exclusive { "greater than" } else { "greater than or equal to" };
-                self.invalid(field, IssueKind::FieldValueInvalid, &shown, &format!("should be {relation} {}", go_float(min)));
+                self.invalid(
+                    field,
+                    IssueKind::FieldValueInvalid,
+                    &shown,
+                    &format!("should be {relation} {}", go_float(min)),
+                );
             }
         }
         if let Some(factor) = bound("multipleOf")
             && factor > 0.0
             && (x / factor).fract() != 0.0
         {
-            self.invalid(field, IssueKind::FieldValueInvalid, &shown, &format!("should be a multiple of {}", go_float(factor)));
+            self.invalid(
+                field,
+                IssueKind::FieldValueInvalid,
+                &shown,
+                &format!("should be a multiple of {}", go_float(factor)),
+            );
         }
     }
 
@@ -933,7 +1014,10 @@ fn valid_format(format: &str, text: &str) -> bool {
         "uuid" => {
             let groups: Vec<&str> = text.split('-').collect();
             groups.len() == 5
-                && groups.iter().zip([8, 4, 4, 4, 12]).all(|(g, n)| g.len() == n && g.chars().all(|c| c.is_ascii_hexdigit()))
+                && groups
+                    .iter()
+                    .zip([8, 4, 4, 4, 12])
+                    .all(|(g, n)| g.len() == n && g.chars().all(|c| c.is_ascii_hexdigit()))
         }
         "byte" => base64_error(text).is_none(),
         _ => true,
@@ -943,7 +1027,10 @@ fn valid_format(format: &str, text: &str) -> bool {
 fn valid_date(text: &str) -> bool {
     let bytes = text.as_bytes();
     bytes.len() == 10
-        && bytes.iter().enumerate().all(|(i, b)| if i == 4 || i == 7 { *b == b'-' } else { b.is_ascii_digit() })
+        && bytes
+            .iter()
+            .enumerate()
+            .all(|(i, b)| if i == 4 || i == 7 { *b == b'-' } else { b.is_ascii_digit() })
         && text.get(5..7).and_then(|m| m.parse::<u8>().ok()).is_some_and(|m| (1..=12).contains(&m))
         && text.get(8..10).and_then(|d| d.parse::<u8>().ok()).is_some_and(|d| (1..=31).contains(&d))
 }
@@ -963,9 +1050,13 @@ fn valid_date_time(text: &str) -> bool {
     });
     let two_digits = |s: &str, max: u8| s.len() == 2 && s.parse::<u8>().is_ok_and(|v| v <= max);
     let parts: Vec<&str> = clock.split(':').collect();
-    let clock_ok = parts.len() == 3 && two_digits(parts[0], 23) && two_digits(parts[1], 59) && two_digits(parts[2], 60);
+    let clock_ok =
+        parts.len() == 3 && two_digits(parts[0], 23) && two_digits(parts[1], 59) && two_digits(parts[2], 60);
     let offset_ok = matches!(offset, "Z" | "z")
-        || offset.get(1..).and_then(|o| o.split_once(':')).is_some_and(|(h, m)| two_digits(h, 23) && two_digits(m, 59));
+        || offset
+            .get(1..)
+            .and_then(|o| o.split_once(':'))
+            .is_some_and(|(h, m)| two_digits(h, 23) && two_digits(m, 59));
     clock_ok && offset_ok
 }
 
@@ -996,7 +1087,7 @@ fn go_quote(text: &str) -> String {
 /// Go's `%v` of a float64: shortest digits, exponent form below 1e-4 and from 1e21.
 fn go_float(x: f64) -> String {
     let magnitude = x.abs();
-    if x != 0.0 && (magnitude < 1e-4 || magnitude >= 1e21) {
+    if x != 0.0 && !(1e-4..1e21).contains(&magnitude) {
         let formatted = format!("{x:e}");
         match formatted.split_once('e') {
             Some((mantissa, exponent)) => {
@@ -1069,8 +1160,18 @@ mod tests {
             assert_eq!(check_quantity(good), Ok(()), "{good}");
         }
         assert!(check_quantity("abc").is_err_and(|e| e.starts_with("quantities must match")));
-        assert_eq!(check_quantity("1Zi"), Err("quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"));
-        assert_eq!(check_quantity("1Gb"), Err("quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"));
+        assert_eq!(
+            check_quantity("1Zi"),
+            Err(
+                "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"
+            )
+        );
+        assert_eq!(
+            check_quantity("1Gb"),
+            Err(
+                "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"
+            )
+        );
         assert_eq!(check_quantity("1iM"), Err("unable to parse quantity's suffix"));
     }
 
@@ -1081,7 +1182,10 @@ mod tests {
         assert_eq!(go_float(1e21), "1e+21");
         assert_eq!(go_float(0.00001), "1e-05");
         assert_eq!(go_quote("a\"b\n"), "\"a\\\"b\\n\"");
-        assert_eq!(go_map(&serde_json::json!({"port": 80, "protocol": "TCP"})), "map[string]interface {}{\"port\":80, \"protocol\":\"TCP\"}");
+        assert_eq!(
+            go_map(&serde_json::json!({"port": 80, "protocol": "TCP"})),
+            "map[string]interface {}{\"port\":80, \"protocol\":\"TCP\"}"
+        );
         assert_eq!(go_struct_type("io.k8s.api.apps.v1.DeploymentSpec"), "v1.DeploymentSpec");
     }
 

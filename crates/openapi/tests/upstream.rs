@@ -70,7 +70,9 @@ fn compare(ours: &Value, theirs: &Value, at: &str, envelope: bool, problems: &mu
     let their_properties = theirs.get("properties").and_then(Value::as_object).unwrap_or(&no_properties);
     for (name, their_property) in their_properties {
         match our_properties.get(name) {
-            Some(our_property) => compare(our_property, their_property, &format!("{at}.{name}"), false, problems),
+            Some(our_property) => {
+                compare(our_property, their_property, &format!("{at}.{name}"), false, problems)
+            }
             None => problems.push(format!("{at}.{name}: missing")),
         }
     }
@@ -89,17 +91,26 @@ fn compare(ours: &Value, theirs: &Value, at: &str, envelope: bool, problems: &mu
             v.and_then(Value::as_array).map(|a| a.iter().map(Value::to_string).collect()).unwrap_or_default()
         };
         if sorted(ours.get("required")) != sorted(theirs.get("required")) {
-            problems.push(format!("{at}: required {:?}, upstream {:?}", ours.get("required"), theirs.get("required")));
+            problems.push(format!(
+                "{at}: required {:?}, upstream {:?}",
+                ours.get("required"),
+                theirs.get("required")
+            ));
         }
     }
 }
 
-fn compare_definitions(ours: &serde_json::Map<String, Value>, theirs: &serde_json::Map<String, Value>, what: &str) -> Vec<String> {
+fn compare_definitions(
+    ours: &serde_json::Map<String, Value>,
+    theirs: &serde_json::Map<String, Value>,
+    what: &str,
+) -> Vec<String> {
     let mut problems = Vec::new();
     for (name, schema) in ours {
         match theirs.get(name) {
             Some(upstream) => {
-                let envelope = name.ends_with("meta.v1.DeleteOptions") || name.ends_with("meta.v1.WatchEvent");
+                let envelope =
+                    name.ends_with("meta.v1.DeleteOptions") || name.ends_with("meta.v1.WatchEvent");
                 compare(schema, upstream, &format!("{what} {name}"), envelope, &mut problems);
             }
             None => problems.push(format!("{what} {name}: not upstream")),
@@ -129,7 +140,13 @@ fn v2_definitions_match_upstream() {
 fn group_versions() -> BTreeSet<String> {
     common::resources()
         .iter()
-        .map(|r| if r.group.is_empty() { format!("api/{}", r.version) } else { format!("apis/{}/{}", r.group, r.version) })
+        .map(|r| {
+            if r.group.is_empty() {
+                format!("api/{}", r.version)
+            } else {
+                format!("apis/{}/{}", r.group, r.version)
+            }
+        })
         .collect()
 }
 
@@ -155,7 +172,14 @@ fn compare_path(ours: &Value, theirs: &Value, at: &str, problems: &mut Vec<Strin
         let mut names: Vec<String> = item
             .get("parameters")
             .and_then(Value::as_array)
-            .map(|params| params.iter().map(|p| format!("{}:{}", p["in"].as_str().unwrap_or(""), p["name"].as_str().unwrap_or(""))).collect())
+            .map(|params| {
+                params
+                    .iter()
+                    .map(|p| {
+                        format!("{}:{}", p["in"].as_str().unwrap_or(""), p["name"].as_str().unwrap_or(""))
+                    })
+                    .collect()
+            })
             .unwrap_or_default();
         names.sort();
         names
@@ -164,7 +188,9 @@ fn compare_path(ours: &Value, theirs: &Value, at: &str, problems: &mut Vec<Strin
         problems.push(format!("{at}: path parameters {:?}, upstream {:?}", names(ours), names(theirs)));
     }
     let methods = |item: &Value| -> BTreeSet<String> {
-        item.as_object().map(|o| o.keys().filter(|k| *k != "parameters").cloned().collect()).unwrap_or_default()
+        item.as_object()
+            .map(|o| o.keys().filter(|k| *k != "parameters").cloned().collect())
+            .unwrap_or_default()
     };
     if methods(ours) != methods(theirs) {
         problems.push(format!("{at}: methods {:?}, upstream {:?}", methods(ours), methods(theirs)));
@@ -183,11 +209,21 @@ fn compare_path(ours: &Value, theirs: &Value, at: &str, problems: &mut Vec<Strin
         let content = |body: Option<&Value>| -> Vec<(String, Option<String>)> {
             body.and_then(|b| b.get("content"))
                 .and_then(Value::as_object)
-                .map(|c| c.iter().map(|(k, v)| (k.clone(), reference(&v["schema"]).map(str::to_owned))).collect::<BTreeSet<_>>().into_iter().collect())
+                .map(|c| {
+                    c.iter()
+                        .map(|(k, v)| (k.clone(), reference(&v["schema"]).map(str::to_owned)))
+                        .collect::<BTreeSet<_>>()
+                        .into_iter()
+                        .collect()
+                })
                 .unwrap_or_default()
         };
         if content(a.get("requestBody")) != content(b.get("requestBody")) {
-            problems.push(format!("{at}: request body {:?}, upstream {:?}", content(a.get("requestBody")), content(b.get("requestBody"))));
+            problems.push(format!(
+                "{at}: request body {:?}, upstream {:?}",
+                content(a.get("requestBody")),
+                content(b.get("requestBody"))
+            ));
         }
         if a.pointer("/requestBody/required") != b.pointer("/requestBody/required") {
             problems.push(format!("{at}: request body required differs"));
@@ -231,7 +267,11 @@ fn v3_paths_match_upstream() {
             let rest = rest.strip_prefix("namespaces/{namespace}/").unwrap_or(rest);
             let segments: Vec<&str> = rest.split('/').collect();
             let served = resources.iter().find(|r| {
-                let gv = if r.group.is_empty() { format!("api/{}", r.version) } else { format!("apis/{}/{}", r.group, r.version) };
+                let gv = if r.group.is_empty() {
+                    format!("api/{}", r.version)
+                } else {
+                    format!("apis/{}/{}", r.group, r.version)
+                };
                 gv == key && segments.first() == Some(&r.plural.as_str())
             });
             let Some(resource) = served else { continue };
@@ -261,12 +301,20 @@ fn v2_paths_carry_the_same_operations() {
             if method == "parameters" {
                 continue;
             }
-            for key in ["operationId", "x-kubernetes-action", "x-kubernetes-group-version-kind", "consumes", "produces"] {
+            for key in [
+                "operationId",
+                "x-kubernetes-action",
+                "x-kubernetes-group-version-kind",
+                "consumes",
+                "produces",
+            ] {
                 let (a, b) = (op.get(key), theirs[method].get(key));
-                let set = |v: Option<&Value>| v.map(|v| match v {
-                    Value::Array(items) => items.iter().map(Value::to_string).collect::<BTreeSet<_>>(),
-                    other => BTreeSet::from([other.to_string()]),
-                });
+                let set = |v: Option<&Value>| {
+                    v.map(|v| match v {
+                        Value::Array(items) => items.iter().map(Value::to_string).collect::<BTreeSet<_>>(),
+                        other => BTreeSet::from([other.to_string()]),
+                    })
+                };
                 if set(a) != set(b) {
                     problems.push(format!("{path} {method}: {key} {a:?}, upstream {b:?}"));
                 }

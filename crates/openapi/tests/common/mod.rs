@@ -9,7 +9,15 @@ use serde_json::Value;
 
 const ALL: &[&str] = &["get", "list", "watch", "create", "update", "patch", "delete", "deletecollection"];
 
-fn resource(group: &str, version: &str, kind: &str, plural: &str, namespaced: bool, package: &str, subresources: &[&str]) -> Resource {
+fn resource(
+    group: &str,
+    version: &str,
+    kind: &str,
+    plural: &str,
+    namespaced: bool,
+    package: &str,
+    subresources: &[&str],
+) -> Resource {
     let definition = format!("{package}.{kind}");
     Resource {
         group: group.to_owned(),
@@ -23,7 +31,11 @@ fn resource(group: &str, version: &str, kind: &str, plural: &str, namespaced: bo
             .iter()
             .map(|name| Subresource {
                 name: (*name).to_owned(),
-                kind_definition: if *name == "scale" { "io.k8s.api.autoscaling.v1.Scale".to_owned() } else { definition.clone() },
+                kind_definition: if *name == "scale" {
+                    "io.k8s.api.autoscaling.v1.Scale".to_owned()
+                } else {
+                    definition.clone()
+                },
                 verbs: ["get", "update", "patch"].map(str::to_owned).into(),
             })
             .collect(),
@@ -54,11 +66,43 @@ pub fn resources() -> Vec<Resource> {
         resource("apps", "v1", "DaemonSet", "daemonsets", true, apps, &["status"]),
         resource("batch", "v1", "Job", "jobs", true, batch, &["status"]),
         resource("batch", "v1", "CronJob", "cronjobs", true, batch, &["status"]),
-        resource("networking.k8s.io", "v1", "Ingress", "ingresses", true, "io.k8s.api.networking.v1", &["status"]),
+        resource(
+            "networking.k8s.io",
+            "v1",
+            "Ingress",
+            "ingresses",
+            true,
+            "io.k8s.api.networking.v1",
+            &["status"],
+        ),
         resource("rbac.authorization.k8s.io", "v1", "Role", "roles", true, "io.k8s.api.rbac.v1", &[]),
-        resource("rbac.authorization.k8s.io", "v1", "RoleBinding", "rolebindings", true, "io.k8s.api.rbac.v1", &[]),
-        resource("rbac.authorization.k8s.io", "v1", "ClusterRole", "clusterroles", false, "io.k8s.api.rbac.v1", &[]),
-        resource("rbac.authorization.k8s.io", "v1", "ClusterRoleBinding", "clusterrolebindings", false, "io.k8s.api.rbac.v1", &[]),
+        resource(
+            "rbac.authorization.k8s.io",
+            "v1",
+            "RoleBinding",
+            "rolebindings",
+            true,
+            "io.k8s.api.rbac.v1",
+            &[],
+        ),
+        resource(
+            "rbac.authorization.k8s.io",
+            "v1",
+            "ClusterRole",
+            "clusterroles",
+            false,
+            "io.k8s.api.rbac.v1",
+            &[],
+        ),
+        resource(
+            "rbac.authorization.k8s.io",
+            "v1",
+            "ClusterRoleBinding",
+            "clusterrolebindings",
+            false,
+            "io.k8s.api.rbac.v1",
+            &[],
+        ),
         resource("coordination.k8s.io", "v1", "Lease", "leases", true, "io.k8s.api.coordination.v1", &[]),
         resource("events.k8s.io", "v1", "Event", "events", true, "io.k8s.api.events.v1", &[]),
         resource(
@@ -73,7 +117,15 @@ pub fn resources() -> Vec<Resource> {
     ];
     // kube-apiserver cannot delete namespaces as a collection.
     list[0].verbs.retain(|verb| verb != "deletecollection");
-    let mut review = resource("authorization.k8s.io", "v1", "SelfSubjectAccessReview", "selfsubjectaccessreviews", false, "io.k8s.api.authorization.v1", &[]);
+    let mut review = resource(
+        "authorization.k8s.io",
+        "v1",
+        "SelfSubjectAccessReview",
+        "selfsubjectaccessreviews",
+        false,
+        "io.k8s.api.authorization.v1",
+        &[],
+    );
     review.verbs = vec!["create".to_owned()];
     list.push(review);
     list
@@ -82,12 +134,17 @@ pub fn resources() -> Vec<Resource> {
 /// `shared/k8s-openapi` beside the project.
 pub fn upstream_dir() -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/k8s-openapi");
-    assert!(dir.join("swagger.json").is_file(), "the upstream OpenAPI documents are missing at {}", dir.display());
+    assert!(
+        dir.join("swagger.json").is_file(),
+        "the upstream OpenAPI documents are missing at {}",
+        dir.display()
+    );
     dir
 }
 
 pub fn read_json(path: PathBuf) -> Value {
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|err| panic!("cannot read {}: {err}", path.display()));
+    let text =
+        std::fs::read_to_string(&path).unwrap_or_else(|err| panic!("cannot read {}: {err}", path.display()));
     serde_json::from_str(&text).unwrap()
 }
 
