@@ -36,6 +36,9 @@ pub enum Error {
         /// The reader's error.
         source: OpenApiError,
     },
+    /// A server could not start, or failed while running.
+    #[error("{0}")]
+    Server(String),
     /// Options or request fields that do not go together.
     #[error("{0}")]
     Usage(String),

@@ -1,5 +1,6 @@
-//! `concord`: Concord's single binary. Today it has one subcommand, `concord patch`, the patch
-//! engine (`concord-patch`) on the command line; `concord sandbox` and `concord serve` come later.
+//! `concord`: Concord's single binary: `concord patch` (the patch engine, `concord-patch`, on the
+//! command line) and `concord sandbox` (the embedded Kubernetes-compatible API server,
+//! `concord-sandbox`); `concord serve` comes later.
 //!
 //! Exit codes: 0 on success, 1 when `concord patch merge3` finds conflicts or the object gone
 //! (its JSON answer is still printed), 2 on any error (a one-line `concord: <message>` on stderr).
@@ -7,6 +8,7 @@
 mod error;
 mod input;
 mod patch;
+mod sandbox;
 
 use std::process::ExitCode;
 
@@ -25,12 +27,23 @@ enum Command {
     /// Create, apply and merge patches of Kubernetes objects (strategic merge patch, JSON merge
     /// patch, JSON patch, and the three-way editor merge).
     Patch(patch::PatchArgs),
+    /// Run the sandbox: a Kubernetes-compatible API server with a durable local store, which
+    /// kubectl and kube-rs use unmodified.
+    Sandbox(sandbox::SandboxArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Logs go to stderr, filtered by RUST_LOG (default: warnings and errors).
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
     let result = match cli.command {
         Command::Patch(args) => patch::run(args),
+        Command::Sandbox(args) => sandbox::run(args),
     };
     match result {
         Ok(status) => status,
