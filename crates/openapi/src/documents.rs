@@ -2,6 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fmt::Write as _;
+use std::sync::OnceLock;
 
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha512};
@@ -49,15 +50,36 @@ impl Pool<'_> {
             if seen.contains(&name) {
                 continue;
             }
-            if let Some(schema) = self.get(&name) {
-                let mut refs = Vec::new();
-                collect_refs(schema, &mut refs, 0);
-                queue.extend(refs.into_iter().filter(|r| !seen.contains(r)));
-                seen.insert(name);
-            }
+            let refs = match (self.custom.get(&name), builtin_refs().get(&name)) {
+                (Some(schema), _) => {
+                    let mut refs = Vec::new();
+                    collect_refs(schema, &mut refs, 0);
+                    refs
+                }
+                (None, Some(refs)) => refs.clone(),
+                (None, None) => continue,
+            };
+            queue.extend(refs.into_iter().filter(|r| !seen.contains(r)));
+            seen.insert(name);
         }
         seen
     }
+}
+
+/// The definitions each built-in definition refers to directly, collected once.
+fn builtin_refs() -> &'static BTreeMap<String, Vec<String>> {
+    static REFS: OnceLock<BTreeMap<String, Vec<String>>> = OnceLock::new();
+    REFS.get_or_init(|| {
+        builtin::get()
+            .definitions
+            .iter()
+            .map(|(name, schema)| {
+                let mut refs = Vec::new();
+                collect_refs(schema, &mut refs, 0);
+                (name.clone(), refs)
+            })
+            .collect()
+    })
 }
 
 /// The definition names a schema refers to.
@@ -376,12 +398,24 @@ fn envelope_gvks(name: &str, schema: &mut Value, group_versions: &[(&str, &str)]
     }
 }
 
+/// The built-in definitions in their v3 form, converted once.
+fn builtin_v3() -> &'static BTreeMap<String, Value> {
+    static V3: OnceLock<BTreeMap<String, Value>> = OnceLock::new();
+    V3.get_or_init(|| {
+        builtin::get().definitions.iter().map(|(name, schema)| (name.clone(), to_v3(name, schema))).collect()
+    })
+}
+
 fn v3_document(pool: &Pool<'_>, items: &[PathItem], group_versions: &[(&str, &str)]) -> Value {
     let roots: Vec<&str> = items.iter().flat_map(PathItem::definitions).collect();
     let mut schemas = Map::new();
     for name in pool.closure(roots) {
-        if let Some(schema) = pool.get(&name) {
-            let mut converted = to_v3(&name, schema);
+        let converted = match (pool.custom.get(&name), builtin_v3().get(&name)) {
+            (Some(custom), _) => Some(to_v3(&name, custom)),
+            (None, Some(builtin)) => Some(builtin.clone()),
+            (None, None) => None,
+        };
+        if let Some(mut converted) = converted {
             envelope_gvks(&name, &mut converted, group_versions);
             schemas.insert(name, converted);
         }
