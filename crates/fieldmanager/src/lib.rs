@@ -200,6 +200,12 @@ fn track_update(
 /// fields whose live value still is the one in the `kubectl.kubernetes.io/last-applied-configuration`
 /// annotation are forgiven (the documented upgrade from client-side to server-side apply), and
 /// that annotation, where present, is rewritten to the applied configuration.
+///
+/// `kubectl apply --server-side` (1.26+) sends more than this one request when client-side
+/// apply managed the object: a JSON patch of `managedFields` that gives the command's field
+/// manager every field of client-side apply, then the same apply again, which prunes what the
+/// configuration leaves out. Fields vanishing after such a command are that client-side
+/// migration at work, not this function (see `tests/kubectl_session.rs`).
 pub fn apply(
     info: &TypeInfo,
     live: Option<&Value>,
