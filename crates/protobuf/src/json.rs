@@ -7,15 +7,16 @@
 //! - by default (a value field with `omitempty`), a zero scalar, an empty list and an empty map
 //!   are left out;
 //! - `#[always]` (a pointer, or a field without `omitempty`), a scalar on the wire is written
-//!   even when zero, so `replicas: 0` and `automountServiceAccountToken: false` survive;
+//!   even when zero, so `replicas: 0` and `automountServiceAccountToken: false` survive, and an
+//!   empty list or map is written as Go writes its nil, `null`;
 //! - `#[inline]` (an embedded Go struct, `json:",inline"`), the message's fields are written
 //!   into the parent object, as `Volume` does with `VolumeSource`;
 //! - `#[skip]` (a field k8s-pb still has but Kubernetes 1.36, the version Concord serves, has
 //!   dropped), the field is left out, as a 1.36 server's decoder skips its unknown tag.
 //!
 //! A message on the wire is always written (Go never omits a struct), which is why a decoded
-//! Namespace has `spec: {}`. Lists and maps cannot be told apart from nil on the wire, so empty
-//! ones are always left out, which decodes to the same Go object.
+//! Namespace has `spec: {}`. An empty list or map is not on the wire at all, and Go decodes it
+//! as nil.
 //!
 //! Nesting is bounded: prost refuses messages nested deeper than its recursion limit (100), and
 //! no converted type is recursive.
@@ -107,6 +108,13 @@ impl<M: Message> ToJson for M {
 pub(crate) trait Field {
     /// The field's JSON, or `None` when Go's `omitempty` leaves it out.
     fn field_json(&self) -> Result<Option<Value>, Invalid>;
+
+    /// The field's JSON without `omitempty`, or `None` when an optional field is not on the
+    /// wire (a nil pointer). An empty list or map is Go's nil, which such a field writes as
+    /// `null`.
+    fn always_json(&self) -> Result<Option<Value>, Invalid> {
+        Ok(Some(self.field_json()?.unwrap_or(Value::Null)))
+    }
 }
 
 impl<T: ToJson> Field for Option<T> {
@@ -115,6 +123,10 @@ impl<T: ToJson> Field for Option<T> {
             Some(value) if !value.is_zero() => value.to_json().map(Some),
             _ => Ok(None),
         }
+    }
+
+    fn always_json(&self) -> Result<Option<Value>, Invalid> {
+        self.as_ref().map(ToJson::to_json).transpose()
     }
 }
 
@@ -159,13 +171,12 @@ pub(crate) fn put(
 }
 
 /// Writes an `#[always]` field: present on the wire means present in JSON, zero or not.
-pub(crate) fn put_always<T: ToJson>(
+pub(crate) fn put_always(
     out: &mut Map<String, Value>,
     name: &'static str,
-    field: &Option<T>,
+    field: &impl Field,
 ) -> Result<(), Invalid> {
-    if let Some(value) = field {
-        let value = value.to_json().map_err(|e| e.at(Segment::Field(name)))?;
+    if let Some(value) = field.always_json().map_err(|e| e.at(Segment::Field(name)))? {
         out.insert(name.to_owned(), value);
     }
     Ok(())
@@ -579,8 +590,13 @@ pub(crate) mod tests {
         put_always(&mut out, "replicas", &Some(0i32)).ok();
         put_always(&mut out, "suspend", &Some(false)).ok();
         put_always(&mut out, "unset", &None::<i32>).ok();
+        put_always(&mut out, "rules", &Vec::<String>::new()).ok();
+        put_always(&mut out, "data", &BTreeMap::<String, String>::new()).ok();
         put(&mut out, "names", &vec!["a".to_owned()]).ok();
-        assert_eq!(Value::Object(out), serde_json::json!({"replicas": 0, "suspend": false, "names": ["a"]}));
+        let expected = serde_json::json!({
+            "replicas": 0, "suspend": false, "rules": null, "data": null, "names": ["a"],
+        });
+        assert_eq!(Value::Object(out), expected);
     }
 
     #[test]

@@ -47,7 +47,7 @@ messages! {
     }
     StatefulSetUpdateStrategy { r#type, rolling_update }
     StatefulSetPersistentVolumeClaimRetentionPolicy { when_deleted, when_scaled }
-    StatefulSetOrdinals { start }
+    StatefulSetOrdinals { #[always] start }
     StatefulSetCondition {
         #[always] r#type, #[always] status, last_transition_time, reason, message
     }

@@ -6,8 +6,8 @@ messages! {
     TokenRequest { metadata, spec, status }
     SelfSubjectReview { metadata, status }
     TokenReview { metadata, spec, status }
-    TokenRequestSpec { audiences, #[always] expiration_seconds, bound_object_ref }
-    TokenRequestStatus { token, expiration_timestamp }
+    TokenRequestSpec { #[always] audiences, #[always] expiration_seconds, bound_object_ref }
+    TokenRequestStatus { #[always] token, expiration_timestamp }
     SelfSubjectReviewStatus { user_info }
     TokenReviewSpec { #[always] token, audiences }
     TokenReviewStatus { authenticated, user, audiences, error }

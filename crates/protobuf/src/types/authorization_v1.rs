@@ -11,7 +11,7 @@ messages! {
     SubjectAccessReviewStatus { #[always] allowed, denied, reason, evaluation_error }
     SelfSubjectRulesReviewSpec { namespace }
     SubjectRulesReviewStatus {
-        resource_rules, non_resource_rules, #[always] incomplete, evaluation_error
+        #[always] resource_rules, #[always] non_resource_rules, #[always] incomplete, evaluation_error
     }
     SubjectAccessReviewSpec {
         resource_attributes, non_resource_attributes, user, groups, extra, uid
@@ -20,8 +20,8 @@ messages! {
         namespace, verb, group, version, resource, subresource, name, field_selector, label_selector
     }
     NonResourceAttributes { path, verb }
-    ResourceRule { verbs, api_groups, resources, resource_names }
-    NonResourceRule { verbs, non_resource_ur_ls = "nonResourceURLs" }
+    ResourceRule { #[always] verbs, api_groups, resources, resource_names }
+    NonResourceRule { #[always] verbs, non_resource_ur_ls = "nonResourceURLs" }
     FieldSelectorAttributes { raw_selector, requirements }
     LabelSelectorAttributes { raw_selector, requirements }
 }

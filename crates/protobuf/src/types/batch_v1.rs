@@ -23,8 +23,8 @@ messages! {
         #[always] successful_jobs_history_limit, #[always] failed_jobs_history_limit
     }
     CronJobStatus { active, last_schedule_time, last_successful_time }
-    PodFailurePolicy { rules }
-    SuccessPolicy { rules }
+    PodFailurePolicy { #[always] rules }
+    SuccessPolicy { #[always] rules }
     JobCondition {
         #[always] r#type, #[always] status, last_probe_time, last_transition_time, reason, message
     }
@@ -32,6 +32,6 @@ messages! {
     JobTemplateSpec { metadata, spec }
     PodFailurePolicyRule { #[always] action, on_exit_codes, on_pod_conditions }
     SuccessPolicyRule { #[always] succeeded_indexes, #[always] succeeded_count }
-    PodFailurePolicyOnExitCodesRequirement { #[always] container_name, #[always] operator, values }
+    PodFailurePolicyOnExitCodesRequirement { #[always] container_name, #[always] operator, #[always] values }
     PodFailurePolicyOnPodConditionsPattern { #[always] r#type, status }
 }

@@ -37,7 +37,7 @@ messages! {
     }
     ServiceStatus { load_balancer, conditions }
     PodSpec {
-        volumes, init_containers, containers, ephemeral_containers, restart_policy,
+        volumes, init_containers, #[always] containers, ephemeral_containers, restart_policy,
         #[always] termination_grace_period_seconds, #[always] active_deadline_seconds, dns_policy,
         node_selector, service_account_name, service_account,
         #[always] automount_service_account_token, node_name, host_network, host_pid = "hostPID",
@@ -83,7 +83,7 @@ messages! {
         observed_generation, conditions
     }
     PodTemplateSpec { metadata, spec }
-    LimitRangeSpec { limits }
+    LimitRangeSpec { #[always] limits }
     NamespaceCondition { #[always] r#type, #[always] status, last_transition_time, reason, message }
     ServicePort { name, protocol, #[always] app_protocol, #[always] port, target_port, node_port }
     SessionAffinityConfig { client_ip = "clientIP" }
@@ -132,7 +132,7 @@ messages! {
         allocated_resources_status, #[always] stop_signal
     }
     PodResourceClaimStatus { #[always] name, #[always] resource_claim_name }
-    PodExtendedResourceClaimStatus { request_mappings, #[always] resource_claim_name }
+    PodExtendedResourceClaimStatus { #[always] request_mappings, #[always] resource_claim_name }
     EndpointAddress { #[always] ip, hostname, #[always] node_name, target_ref }
     EndpointPort { name, #[always] port, protocol, #[always] app_protocol }
     Taint { #[always] key, value, #[always] effect, time_added }
@@ -259,11 +259,11 @@ messages! {
     GlusterfsVolumeSource { #[always] endpoints, #[always] path, read_only }
     PersistentVolumeClaimVolumeSource { #[always] claim_name, read_only }
     RbdVolumeSource {
-        monitors, #[always] image, fs_type, pool, user, keyring, secret_ref, read_only
+        #[always] monitors, #[always] image, fs_type, pool, user, keyring, secret_ref, read_only
     }
     FlexVolumeSource { #[always] driver, fs_type, secret_ref, read_only, options }
     CinderVolumeSource { #[always] volume_id = "volumeID", fs_type, read_only, secret_ref }
-    CephFsVolumeSource { monitors, path, user, secret_file, secret_ref, read_only }
+    CephFsVolumeSource { #[always] monitors, path, user, secret_file, secret_ref, read_only }
     FlockerVolumeSource { dataset_name, dataset_uuid = "datasetUUID" }
     DownwardAPIVolumeSource { items, #[always] default_mode }
     FcVolumeSource { target_ww_ns = "targetWWNs", #[always] lun, fs_type, read_only, wwids }
@@ -300,7 +300,7 @@ messages! {
     ProbeHandler { exec, http_get, tcp_socket, grpc }
     LifecycleHandler { exec, http_get, tcp_socket, sleep }
     Capabilities { add, drop }
-    NodeSelector { node_selector_terms }
+    NodeSelector { #[always] node_selector_terms }
     PreferredSchedulingTerm { #[always] weight, preference }
     PodAffinityTerm {
         label_selector, namespaces, #[always] topology_key, namespace_selector, match_label_keys,

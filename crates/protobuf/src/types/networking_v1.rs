@@ -26,7 +26,7 @@ messages! {
     NetworkPolicyPort { #[always] protocol, port, #[always] end_port }
     NetworkPolicyPeer { pod_selector, namespace_selector, ip_block }
     ServiceBackendPort { name, number }
-    HttpIngressRuleValue { paths }
+    HttpIngressRuleValue { #[always] paths }
     IngressPortStatus { #[always] port, #[always] protocol, #[always] error }
     IpBlock { #[always] cidr, except }
     HttpIngressPath { path, #[always] path_type, backend }

@@ -9,7 +9,7 @@ messages! {
         min_available, selector, max_unavailable, #[always] unhealthy_pod_eviction_policy
     }
     PodDisruptionBudgetStatus {
-        observed_generation, disrupted_pods, disruptions_allowed, current_healthy, desired_healthy,
-        expected_pods, conditions
+        observed_generation, disrupted_pods, #[always] disruptions_allowed, #[always] current_healthy,
+        #[always] desired_healthy, #[always] expected_pods, conditions
     }
 }
