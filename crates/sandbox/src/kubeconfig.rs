@@ -14,11 +14,11 @@ pub fn kubeconfig_yaml(server: &str, ca_pem: Option<&str>, token: Option<&str>) 
         ),
         None => format!("    server: {server}\n"),
     };
-    let user = match token {
-        Some(token) => format!("    token: {token}\n"),
-        None => "    {}\n".to_string(),
-    };
-    let user = if token.is_some() { format!("  user:\n{user}") } else { "  user: {}\n".to_string() };
+    // Without a token file the sandbox serves loopback clients without credentials, but kubectl
+    // prompts for a password when an https server's user has none: give it a token the
+    // sandbox ignores in that mode.
+    let token = token.unwrap_or("concord-sandbox-loopback");
+    let user = format!("  user:\n    token: {token}\n");
     format!(
         "apiVersion: v1\nkind: Config\nclusters:\n- name: concord-sandbox\n  cluster:\n{cluster}users:\n- name: concord-sandbox\n{user}contexts:\n- name: concord-sandbox\n  context:\n    cluster: concord-sandbox\n    user: concord-sandbox\n    namespace: default\ncurrent-context: concord-sandbox\npreferences: {{}}\n"
     )

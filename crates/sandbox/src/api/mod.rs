@@ -7,6 +7,7 @@
 //! compare-and-swap on the revision that was read. A lost race is retried for requests that
 //! carry no `resourceVersion` of their own, and is a 409 Conflict for those that do.
 
+mod builtin;
 mod crd;
 mod scale;
 mod delete;

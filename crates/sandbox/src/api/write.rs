@@ -84,7 +84,8 @@ impl Api {
         let mut object = check_body(resource, namespace, None, body)?;
         let mut warnings = self.validate(resource, &mut object, options.validation)?;
         prepare_create(resource, &mut object)?;
-        self.validate_meta(resource, &object)?;
+        super::builtin::default(resource, &mut object);
+        self.validate_meta(resource, &object, None)?;
         let name = str_at_map(&object, "name").to_string();
         if resource.namespaced {
             self.check_namespace(namespace.unwrap_or_default())?;
@@ -242,7 +243,8 @@ impl Api {
         let mut object = check_body(resource, namespace, Some(name), applied)?;
         let mut warnings = self.validate(resource, &mut object, options.validation)?;
         prepare_create(resource, &mut object)?;
-        self.validate_meta(resource, &object)?;
+        super::builtin::default(resource, &mut object);
+        self.validate_meta(resource, &object, None)?;
         if resource.namespaced {
             self.check_namespace(namespace.unwrap_or_default())?;
         }
@@ -304,7 +306,8 @@ impl Api {
             new = url_identity?;
             let mut warnings = self.validate(resource, &mut new, options.validation)?;
             prepare_update(resource, subresource, old, &mut new);
-            self.validate_meta(resource, &new)?;
+            super::builtin::default(resource, &mut new);
+            self.validate_meta(resource, &new, Some(old))?;
             let mut value = Value::Object(new);
             if !applied {
                 record_update(options, resource, subresource, Some(&live), &mut value)?;
@@ -420,10 +423,18 @@ impl Api {
     }
 
     /// Validates names, namespaces, labels and annotations.
-    fn validate_meta(&self, resource: &Resource, object: &Map<String, Value>) -> Result<(), ApiError> {
+    /// Also applies the kind's own rules (see [`super::builtin::validate`]); `old` is the live
+    /// object on update.
+    fn validate_meta(
+        &self,
+        resource: &Resource,
+        object: &Map<String, Value>,
+        old: Option<&Map<String, Value>>,
+    ) -> Result<(), ApiError> {
         let empty = Value::Object(Map::new());
         let meta = object.get("metadata").unwrap_or(&empty);
-        let errors = concord_apimachinery::names::validate_object_meta(meta, resource.name_rule, resource.namespaced);
+        let mut errors = concord_apimachinery::names::validate_object_meta(meta, resource.name_rule, resource.namespaced);
+        errors.extend(super::builtin::validate(resource, object, old));
         if errors.is_empty() {
             return Ok(());
         }

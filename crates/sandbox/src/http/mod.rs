@@ -128,7 +128,7 @@ async fn route(
     let policy = api.policy();
     auth::authorize(&policy, &auth::resource_attributes(user, verb, &request))?;
     if resource.group == "authorization.k8s.io" {
-        let body = request::json_body(&body)?;
+        let body = object_body(headers, &body)?;
         return reviews::review(api, &policy, user, &resource, body).map(|v| json_response(StatusCode::CREATED, &v));
     }
     resource_request(server, user, &resource, &request, verb, query, headers, body).await
@@ -207,12 +207,12 @@ async fn resource_request(
             Ok(written_response(written))
         }
         "delete" => {
-            let options = delete_options(query, &body)?;
+            let options = delete_options(query, headers, &body)?;
             let object = api.delete(resource, ns, name, &options).await?;
             Ok(json_response(StatusCode::OK, &object))
         }
         "deletecollection" => {
-            let options = delete_options(query, &body)?;
+            let options = delete_options(query, headers, &body)?;
             let list = list_options(query)?;
             let deleted = api.delete_collection(resource, ns, &list, &options).await?;
             Ok(json_response(StatusCode::OK, &deleted))
@@ -441,7 +441,7 @@ fn default_manager(headers: &HeaderMap, user: &UserInfo) -> String {
     if prefix.is_empty() { user.name.clone() } else { prefix }
 }
 
-fn delete_options(query: &Query, body: &[u8]) -> Result<DeleteOptions, ApiError> {
+fn delete_options(query: &Query, headers: &HeaderMap, body: &[u8]) -> Result<DeleteOptions, ApiError> {
     let mut options = DeleteOptions { dry_run: query.dry_run()?, ..DeleteOptions::default() };
     if let Some(policy) = query.get("propagationPolicy").filter(|p| !p.is_empty()) {
         options.propagation = Some(crate::api::parse_propagation(policy)?);
@@ -455,14 +455,32 @@ fn delete_options(query: &Query, body: &[u8]) -> Result<DeleteOptions, ApiError>
     if let Some(rv) = query.get("preconditions.resourceVersion") {
         options.resource_version = Some(rv.to_string());
     }
-    options.from_body(&request::json_body(body)?)
+    options.from_body(&object_body(headers, body)?)
 }
 
-/// The body of a create or update: JSON, or YAML with `application/yaml`.
+/// The body of a create, update, delete or review: JSON, YAML with `application/yaml`, or
+/// Kubernetes protobuf (what client-go's typed clients send).
 fn object_body(headers: &HeaderMap, body: &[u8]) -> Result<Value, ApiError> {
     match request::content_type(headers).as_str() {
         "" | "application/json" => request::json_body(body),
         "application/yaml" => request::yaml_body(body),
-        _ => Err(ApiError::unsupported_media_type(&["application/json", "application/yaml"])),
+        concord_protobuf::CONTENT_TYPE => {
+            if body.is_empty() {
+                return Ok(Value::Null);
+            }
+            concord_protobuf::decode(body).map_err(|e| match e {
+                concord_protobuf::ProtobufError::UnsupportedKind { .. } => ApiError::unsupported_media_type(&[
+                    "application/json",
+                    "application/yaml",
+                    "application/vnd.kubernetes.protobuf (for the kinds the sandbox decodes)",
+                ]),
+                other => ApiError::bad_request(other.to_string()),
+            })
+        }
+        _ => Err(ApiError::unsupported_media_type(&[
+            "application/json",
+            "application/yaml",
+            concord_protobuf::CONTENT_TYPE,
+        ])),
     }
 }
