@@ -278,4 +278,43 @@ mod tests {
             .collect();
         assert_eq!(missing, NEWER_THAN_K8S_PB);
     }
+
+    proptest::proptest! {
+        #[test]
+        fn arbitrary_bodies_never_panic(body in proptest::collection::vec(proptest::num::u8::ANY, 0..512)) {
+            let _ = decode(&body);
+            let _ = decode(&[MAGIC, &body].concat());
+        }
+
+        #[test]
+        fn arbitrary_objects_of_every_kind_never_panic(
+            index in 0..KINDS.len(),
+            raw in proptest::collection::vec(proptest::num::u8::ANY, 0..512),
+        ) {
+            let (api_version, kind, _) = KINDS[index];
+            if let Ok(object) = decode(&envelope(api_version, kind, raw)) {
+                proptest::prop_assert_eq!(&object["kind"], kind);
+            }
+        }
+
+        /// Corrupted copies of full samples reach far deeper than random bytes do.
+        #[test]
+        fn corrupted_samples_never_panic(
+            index in 0..KINDS.len(),
+            flips in proptest::collection::vec((proptest::num::usize::ANY, proptest::num::u8::ANY), 1..8),
+            cut in proptest::num::usize::ANY,
+        ) {
+            let (api_version, kind, sample) = KINDS[index];
+            let mut raw = sample();
+            for (at, byte) in flips {
+                let len = raw.len();
+                if let Some(slot) = raw.get_mut(at % len.max(1)) {
+                    *slot ^= byte;
+                }
+            }
+            let _ = decode(&envelope(api_version, kind, raw.clone()));
+            raw.truncate(cut % (raw.len() + 1));
+            let _ = decode(&envelope(api_version, kind, raw));
+        }
+    }
 }
