@@ -32,6 +32,20 @@
 //! }));
 //! # Ok::<(), concord_protobuf::ProtobufError>(())
 //! ```
+//!
+//! # Coverage and differences from kube-apiserver
+//!
+//! Every field of the converted kinds is converted (the field lists are checked against the
+//! upstream OpenAPI document by the tests); other kinds are [`ProtobufError::UnsupportedKind`],
+//! a client can resend them as JSON. Where the result can differ from Go's:
+//!
+//! - A zero value field that has no `omitempty` in Go but is not `required` upstream is left
+//!   out where Go writes its zero; the ones kubectl's generators produce are handled.
+//! - The types are k8s-pb 0.9's (Kubernetes 1.35): fields new in 1.36 cannot be carried, and
+//!   `PodSpec.workloadRef`, gone in 1.36, is dropped as a 1.36 server drops its unknown tag.
+//! - Strings that are not UTF-8 are decode errors (Go keeps them and writes U+FFFD in JSON), and
+//!   so are times outside the years 0 to 9999 and `IntOrString` types other than 0 and 1.
+//! - Quantities are passed on as their strings, for the JSON decoder to parse.
 
 mod json;
 mod types;

@@ -199,8 +199,8 @@ messages! {
         #[always] proc_mount, seccomp_profile, app_armor_profile
     }
     EphemeralContainerCommon {
-        name, image, command, args, working_dir, ports, env_from, env, resources, resize_policy,
-        restart_policy, restart_policy_rules, volume_mounts, volume_devices, liveness_probe,
+        #[always] name, image, command, args, working_dir, ports, env_from, env, resources, resize_policy,
+        #[always] restart_policy, restart_policy_rules, volume_mounts, volume_devices, liveness_probe,
         readiness_probe, startup_probe, lifecycle, termination_message_path,
         termination_message_policy, image_pull_policy, security_context, stdin, stdin_once, tty
     }
