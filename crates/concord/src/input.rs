@@ -23,5 +23,6 @@ pub fn read_document(path: &Path) -> Result<Value, Error> {
 
 /// Parses a document: as JSON if it is JSON, otherwise as YAML (one document).
 pub fn parse_document(text: &str, name: &str) -> Result<Value, Error> {
-    concord_patch::document::parse(text).map_err(|e| Error::Parse { name: name.to_owned(), message: e.to_string() })
+    concord_patch::document::parse(text)
+        .map_err(|e| Error::Parse { name: name.to_owned(), message: e.to_string() })
 }

@@ -60,10 +60,15 @@ pub fn run(args: SandboxArgs) -> Result<ExitCode, Error> {
         .build()
         .map_err(|e| Error::Server(format!("cannot start the runtime: {e}")))?;
     runtime.block_on(async move {
-        let sandbox = concord_sandbox::Sandbox::start(config).await.map_err(|e| Error::Server(e.to_string()))?;
+        let sandbox =
+            concord_sandbox::Sandbox::start(config).await.map_err(|e| Error::Server(e.to_string()))?;
         println!("concord sandbox listening on {}", sandbox.url());
         println!("data in {}", data_dir.display());
-        println!("kubeconfig written to {} (try: KUBECONFIG={} kubectl get ns)", kubeconfig.display(), kubeconfig.display());
+        println!(
+            "kubeconfig written to {} (try: KUBECONFIG={} kubectl get ns)",
+            kubeconfig.display(),
+            kubeconfig.display()
+        );
         shutdown_signal().await;
         sandbox.stop().await;
         Ok(ExitCode::SUCCESS)

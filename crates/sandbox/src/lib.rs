@@ -135,8 +135,11 @@ impl Sandbox {
         let api = api::Api::new(store).await.map_err(StartError::Seed)?;
         let listener = std::net::TcpListener::bind(config.listen)
             .map_err(|source| StartError::Listen { addr: config.listen, source })?;
-        listener.set_nonblocking(true).map_err(|source| StartError::Listen { addr: config.listen, source })?;
-        let addr = listener.local_addr().map_err(|source| StartError::Listen { addr: config.listen, source })?;
+        listener
+            .set_nonblocking(true)
+            .map_err(|source| StartError::Listen { addr: config.listen, source })?;
+        let addr =
+            listener.local_addr().map_err(|source| StartError::Listen { addr: config.listen, source })?;
         let server = Arc::new(http::Server { api: api.clone(), authn, address: addr.to_string() });
         let app = http::router(server).into_make_service_with_connect_info::<SocketAddr>();
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
@@ -146,11 +149,14 @@ impl Sandbox {
             let _ = rx.await;
             shutdown_handle.shutdown();
         });
-        let certificate = if config.tls { Some(tls::Certificate::generate(addr).map_err(StartError::Tls)?) } else { None };
+        let certificate =
+            if config.tls { Some(tls::Certificate::generate(addr).map_err(StartError::Tls)?) } else { None };
         let task = match &certificate {
             Some(cert) => {
                 let rustls = cert.server_config().map_err(StartError::Tls)?;
-                let server = axum_server::from_tcp_rustls(listener, rustls).map_err(|e| StartError::Tls(e.to_string()))?.handle(handle);
+                let server = axum_server::from_tcp_rustls(listener, rustls)
+                    .map_err(|e| StartError::Tls(e.to_string()))?
+                    .handle(handle);
                 tokio::spawn(async move {
                     if let Err(e) = server.serve(app).await {
                         tracing::error!(error = %e, "sandbox server stopped");
@@ -158,7 +164,9 @@ impl Sandbox {
                 })
             }
             None => {
-                let server = axum_server::from_tcp(listener).map_err(|source| StartError::Listen { addr, source })?.handle(handle);
+                let server = axum_server::from_tcp(listener)
+                    .map_err(|source| StartError::Listen { addr, source })?
+                    .handle(handle);
                 tokio::spawn(async move {
                     if let Err(e) = server.serve(app).await {
                         tracing::error!(error = %e, "sandbox server stopped");
@@ -198,7 +206,8 @@ impl Sandbox {
     /// only by its owner.
     pub fn write_kubeconfig(&self, path: &Path, token: Option<&str>) -> Result<(), StartError> {
         let yaml = kubeconfig_yaml(&self.url(), self.ca_pem(), token);
-        kubeconfig::write_private(path, &yaml).map_err(|source| StartError::Kubeconfig { path: path.to_path_buf(), source })
+        kubeconfig::write_private(path, &yaml)
+            .map_err(|source| StartError::Kubeconfig { path: path.to_path_buf(), source })
     }
 
     /// Stops serving and waits for the server task to end.

@@ -9,7 +9,8 @@ use concord_apimachinery::names::NameRule;
 use serde_json::Value;
 
 /// Verbs of an ordinary resource, in discovery's order.
-const ALL_VERBS: &[&str] = &["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
+const ALL_VERBS: &[&str] =
+    &["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
 /// Namespaces cannot be deleted as a collection.
 const NAMESPACE_VERBS: &[&str] = &["create", "delete", "get", "list", "patch", "update", "watch"];
 /// Review resources are only created.
@@ -131,15 +132,18 @@ impl Resource {
         match &self.custom {
             None => concord_apimachinery::fields::FieldLabels::builtin(&self.group, &self.plural),
             Some(custom) => {
-                let version = custom
-                    .crd
-                    .pointer("/spec/versions")
-                    .and_then(Value::as_array)
-                    .and_then(|vs| vs.iter().find(|v| v.get("name").and_then(Value::as_str) == Some(&self.version)));
+                let version = custom.crd.pointer("/spec/versions").and_then(Value::as_array).and_then(|vs| {
+                    vs.iter().find(|v| v.get("name").and_then(Value::as_str) == Some(&self.version))
+                });
                 let paths: Vec<String> = version
                     .and_then(|v| v.get("selectableFields"))
                     .and_then(Value::as_array)
-                    .map(|fs| fs.iter().filter_map(|f| f.get("jsonPath").and_then(Value::as_str)).map(str::to_string).collect())
+                    .map(|fs| {
+                        fs.iter()
+                            .filter_map(|f| f.get("jsonPath").and_then(Value::as_str))
+                            .map(str::to_string)
+                            .collect()
+                    })
                     .unwrap_or_default();
                 concord_apimachinery::fields::FieldLabels::custom_resource(!self.namespaced, paths)
             }
@@ -257,7 +261,11 @@ const BUILTINS: &[Builtin] = &[
         .verbs(NAMESPACE_VERBS)
         .names(NameRule::Label),
     builtin("", "v1", "Pod", "pods", true, CORE).short(&["po"]).all().status(),
-    builtin("", "v1", "Service", "services", true, CORE).short(&["svc"]).all().status().names(NameRule::Dns1035Label),
+    builtin("", "v1", "Service", "services", true, CORE)
+        .short(&["svc"])
+        .all()
+        .status()
+        .names(NameRule::Dns1035Label),
     builtin("", "v1", "Endpoints", "endpoints", true, CORE).short(&["ep"]),
     builtin("", "v1", "ConfigMap", "configmaps", true, CORE).short(&["cm"]),
     builtin("", "v1", "Secret", "secrets", true, CORE),
@@ -271,13 +279,20 @@ const BUILTINS: &[Builtin] = &[
         .all()
         .status()
         .scale(),
-    builtin("apps", "v1", "ReplicaSet", "replicasets", true, "io.k8s.api.apps.v1").short(&["rs"]).all().status().scale(),
+    builtin("apps", "v1", "ReplicaSet", "replicasets", true, "io.k8s.api.apps.v1")
+        .short(&["rs"])
+        .all()
+        .status()
+        .scale(),
     builtin("apps", "v1", "StatefulSet", "statefulsets", true, "io.k8s.api.apps.v1")
         .short(&["sts"])
         .all()
         .status()
         .scale(),
-    builtin("apps", "v1", "DaemonSet", "daemonsets", true, "io.k8s.api.apps.v1").short(&["ds"]).all().status(),
+    builtin("apps", "v1", "DaemonSet", "daemonsets", true, "io.k8s.api.apps.v1")
+        .short(&["ds"])
+        .all()
+        .status(),
     builtin("apps", "v1", "ControllerRevision", "controllerrevisions", true, "io.k8s.api.apps.v1"),
     builtin("batch", "v1", "Job", "jobs", true, "io.k8s.api.batch.v1").all().status(),
     builtin("batch", "v1", "CronJob", "cronjobs", true, "io.k8s.api.batch.v1").short(&["cj"]).all().status(),
@@ -290,8 +305,15 @@ const BUILTINS: &[Builtin] = &[
         .names(NameRule::PathSegment),
     builtin("rbac.authorization.k8s.io", "v1", "ClusterRole", "clusterroles", false, "io.k8s.api.rbac.v1")
         .names(NameRule::PathSegment),
-    builtin("rbac.authorization.k8s.io", "v1", "ClusterRoleBinding", "clusterrolebindings", false, "io.k8s.api.rbac.v1")
-        .names(NameRule::PathSegment),
+    builtin(
+        "rbac.authorization.k8s.io",
+        "v1",
+        "ClusterRoleBinding",
+        "clusterrolebindings",
+        false,
+        "io.k8s.api.rbac.v1",
+    )
+    .names(NameRule::PathSegment),
     builtin("coordination.k8s.io", "v1", "Lease", "leases", true, "io.k8s.api.coordination.v1"),
     builtin("events.k8s.io", "v1", "Event", "events", true, "io.k8s.api.events.v1").short(&["ev"]),
     builtin(
@@ -419,7 +441,11 @@ impl Registry {
     }
 
     /// Resources of one group version.
-    pub fn in_group_version<'a>(&'a self, group: &'a str, version: &'a str) -> impl Iterator<Item = &'a Arc<Resource>> {
+    pub fn in_group_version<'a>(
+        &'a self,
+        group: &'a str,
+        version: &'a str,
+    ) -> impl Iterator<Item = &'a Arc<Resource>> {
         self.resources.iter().filter(move |r| r.group == group && r.version == version)
     }
 }

@@ -35,7 +35,11 @@ pub struct Target<'a> {
 impl Target<'_> {
     /// `deployments.apps` or `pods`: how kube-apiserver names a resource in messages.
     pub fn qualified(&self) -> String {
-        if self.group.is_empty() { self.resource.to_string() } else { format!("{}.{}", self.resource, self.group) }
+        if self.group.is_empty() {
+            self.resource.to_string()
+        } else {
+            format!("{}.{}", self.resource, self.group)
+        }
     }
 
     fn details(&self) -> Value {
@@ -75,8 +79,12 @@ impl ApiError {
 
     /// 409 on create of a name that exists.
     pub fn already_exists(target: Target) -> ApiError {
-        ApiError::new(409, "AlreadyExists", format!("{} \"{}\" already exists", target.qualified(), target.name))
-            .with_details(target.details())
+        ApiError::new(
+            409,
+            "AlreadyExists",
+            format!("{} \"{}\" already exists", target.qualified(), target.name),
+        )
+        .with_details(target.details())
     }
 
     /// 409 Conflict with kube-apiserver's "Operation cannot be fulfilled" wording.
@@ -143,14 +151,20 @@ impl ApiError {
         ApiError::new(
             405,
             "MethodNotAllowed",
-            format!("the server does not allow this method on the requested resource"),
+            "the server does not allow this method on the requested resource".to_string(),
         )
-        .with_details(json!({ "group": target.group, "kind": target.resource, "causes": [{"message": verb}] }))
+        .with_details(
+            json!({ "group": target.group, "kind": target.resource, "causes": [{"message": verb}] }),
+        )
     }
 
     /// 406 for an `Accept` header the server cannot satisfy.
     pub fn not_acceptable(accepted: &str) -> ApiError {
-        ApiError::new(406, "NotAcceptable", format!("only the following media types are accepted: {accepted}"))
+        ApiError::new(
+            406,
+            "NotAcceptable",
+            format!("only the following media types are accepted: {accepted}"),
+        )
     }
 
     /// 413 for a body over the limit.
@@ -177,11 +191,7 @@ impl ApiError {
 
     /// 500 for a failure of the sandbox itself (storage).
     pub fn internal(message: impl Into<String>) -> ApiError {
-        ApiError::new(
-            500,
-            "InternalError",
-            format!("Internal error occurred: {}", message.into()),
-        )
+        ApiError::new(500, "InternalError", format!("Internal error occurred: {}", message.into()))
     }
 
     /// 503 while the server cannot serve the request.

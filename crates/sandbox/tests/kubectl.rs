@@ -111,7 +111,10 @@ async fn apply_get_in_every_format() {
     let services = ts.kubectl(&["get", "-n", "shop", "svc", "web"]).await;
     assert!(services.contains("80/TCP") && services.contains("ClusterIP"), "{services}");
     let secrets = ts.kubectl(&["get", "-n", "shop", "secret", "creds"]).await;
-    assert!(secrets.contains("Opaque") && secrets.lines().nth(1).is_some_and(|r| r.contains(" 1 ")), "{secrets}");
+    assert!(
+        secrets.contains("Opaque") && secrets.lines().nth(1).is_some_and(|r| r.contains(" 1 ")),
+        "{secrets}"
+    );
 
     // JSON and YAML: the stored object with server-set metadata.
     let object = json(&ts.kubectl(&["get", "-n", "shop", "deploy", "web", "-o", "json"]).await);
@@ -131,7 +134,9 @@ async fn apply_get_in_every_format() {
     assert_eq!(names.trim(), "deployment.apps/web");
     let none = ts.kubectl(&["get", "-n", "shop", "deploy", "-l", "app!=web", "-o", "name"]).await;
     assert_eq!(none.trim(), "");
-    let by_field = ts.kubectl(&["get", "-n", "shop", "cm", "--field-selector", "metadata.name=settings", "-o", "name"]).await;
+    let by_field = ts
+        .kubectl(&["get", "-n", "shop", "cm", "--field-selector", "metadata.name=settings", "-o", "name"])
+        .await;
     assert_eq!(by_field.trim(), "configmap/settings");
 }
 
@@ -141,10 +146,20 @@ async fn label_annotate_scale_and_every_patch_type() {
     ts.kubectl_stdin(&["apply", "-f", "-"], DEPLOYMENT).await;
     ts.kubectl(&["label", "deploy", "web", "tier=frontend"]).await;
     ts.kubectl(&["annotate", "deploy", "web", "owner=team-a"]).await;
-    assert_eq!(ts.kubectl(&["scale", "deploy", "web", "--replicas=4"]).await.trim(), "deployment.apps/web scaled");
+    assert_eq!(
+        ts.kubectl(&["scale", "deploy", "web", "--replicas=4"]).await.trim(),
+        "deployment.apps/web scaled"
+    );
     ts.kubectl(&["patch", "deploy", "web", "--type=merge", "-p", r#"{"spec":{"minReadySeconds":5}}"#]).await;
-    ts.kubectl(&["patch", "deploy", "web", "--type=json", "-p", r#"[{"op":"add","path":"/metadata/labels/track","value":"stable"}]"#])
-        .await;
+    ts.kubectl(&[
+        "patch",
+        "deploy",
+        "web",
+        "--type=json",
+        "-p",
+        r#"[{"op":"add","path":"/metadata/labels/track","value":"stable"}]"#,
+    ])
+    .await;
     ts.kubectl(&[
         "patch",
         "deploy",
@@ -186,10 +201,18 @@ async fn edit_with_an_editor_script_and_stale_replace() {
     let editor = ts.dir.path().join("editor.sh");
     std::fs::write(&editor, "#!/bin/sh\nsed -i 's/image: nginx:1.27/image: nginx:1.28/' \"$1\"\n").unwrap();
     std::fs::set_permissions(&editor, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
-    let out = common::run_kubectl(&ts.kubeconfig, &["edit", "deploy", "web"], None, &[("KUBE_EDITOR", editor.to_str().unwrap())]).await;
+    let out = common::run_kubectl(
+        &ts.kubeconfig,
+        &["edit", "deploy", "web"],
+        None,
+        &[("KUBE_EDITOR", editor.to_str().unwrap())],
+    )
+    .await;
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "deployment.apps/web edited");
-    let image = ts.kubectl(&["get", "deploy", "web", "-o", "jsonpath={.spec.template.spec.containers[0].image}"]).await;
+    let image = ts
+        .kubectl(&["get", "deploy", "web", "-o", "jsonpath={.spec.template.spec.containers[0].image}"])
+        .await;
     assert_eq!(image, "nginx:1.28");
 
     // Replacing a stale copy fails with kube-apiserver's conflict message and writes nothing.
@@ -197,7 +220,12 @@ async fn edit_with_an_editor_script_and_stale_replace() {
     ts.kubectl(&["label", "deploy", "web", "changed=yes"]).await;
     let stale = stale.replace("replicas: 2", "replicas: 9");
     let err = ts.kubectl_fails(&["replace", "-f", "-"], Some(&stale)).await;
-    assert!(err.contains("the object has been modified; please apply your changes to the latest version and try again"), "{err}");
+    assert!(
+        err.contains(
+            "the object has been modified; please apply your changes to the latest version and try again"
+        ),
+        "{err}"
+    );
     let replicas = ts.kubectl(&["get", "deploy", "web", "-o", "jsonpath={.spec.replicas}"]).await;
     assert_eq!(replicas, "2");
 }
@@ -207,17 +235,31 @@ async fn server_side_apply_by_two_managers() {
     let ts = common::start().await;
     ts.kubectl_stdin(&["apply", "-f", "-"], DEPLOYMENT).await;
     let config = |replicas: u32| {
-        format!("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: {replicas}\n")
+        format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: {replicas}\n"
+        )
     };
-    ts.kubectl_stdin(&["apply", "--server-side", "--field-manager=alice", "--force-conflicts", "-f", "-"], &config(3)).await;
-    let err = ts.kubectl_fails(&["apply", "--server-side", "--field-manager=bob", "-f", "-"], Some(&config(5))).await;
+    ts.kubectl_stdin(
+        &["apply", "--server-side", "--field-manager=alice", "--force-conflicts", "-f", "-"],
+        &config(3),
+    )
+    .await;
+    let err = ts
+        .kubectl_fails(&["apply", "--server-side", "--field-manager=bob", "-f", "-"], Some(&config(5)))
+        .await;
     assert!(err.contains(r#"Apply failed with 1 conflict: conflict with "alice": .spec.replicas"#), "{err}");
     assert_eq!(ts.kubectl(&["get", "deploy", "web", "-o", "jsonpath={.spec.replicas}"]).await, "3");
-    ts.kubectl_stdin(&["apply", "--server-side", "--field-manager=bob", "--force-conflicts", "-f", "-"], &config(5)).await;
+    ts.kubectl_stdin(
+        &["apply", "--server-side", "--field-manager=bob", "--force-conflicts", "-f", "-"],
+        &config(5),
+    )
+    .await;
     let object = json(&ts.kubectl(&["get", "deploy", "web", "-o", "json", "--show-managed-fields"]).await);
     assert_eq!(object["spec"]["replicas"], 5);
     let entries = object["metadata"]["managedFields"].as_array().cloned().unwrap_or_default();
-    let entry = |name: &str| entries.iter().find(|e| e["manager"] == name).unwrap_or_else(|| panic!("{name}: {entries:?}"));
+    let entry = |name: &str| {
+        entries.iter().find(|e| e["manager"] == name).unwrap_or_else(|| panic!("{name}: {entries:?}"))
+    };
     let bob = entry("bob");
     assert_eq!(bob["operation"], "Apply");
     assert!(bob["fieldsV1"]["f:spec"]["f:replicas"].is_object(), "{bob}");
@@ -227,7 +269,10 @@ async fn server_side_apply_by_two_managers() {
     let alice = entry("alice");
     assert!(alice["fieldsV1"]["f:spec"]["f:template"].is_object(), "{alice}");
     assert!(alice["fieldsV1"]["f:spec"].get("f:replicas").is_none(), "{alice}");
-    assert!(object["spec"]["template"]["spec"]["containers"].is_array(), "the forced apply must not drop other fields");
+    assert!(
+        object["spec"]["template"]["spec"]["containers"].is_array(),
+        "the forced apply must not drop other fields"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -236,8 +281,13 @@ async fn delete_wait_and_watch() {
     ts.kubectl_stdin(&["apply", "-f", "-"], SERVICE_AND_CONFIG).await;
     let kubeconfig = ts.kubeconfig.clone();
     let watch = tokio::spawn(async move {
-        common::run_kubectl(&kubeconfig, &["get", "configmaps", "--watch", "--output-watch-events", "--request-timeout=6s"], None, &[])
-            .await
+        common::run_kubectl(
+            &kubeconfig,
+            &["get", "configmaps", "--watch", "--output-watch-events", "--request-timeout=6s"],
+            None,
+            &[],
+        )
+        .await
     });
     tokio::time::sleep(Duration::from_millis(1500)).await;
     ts.kubectl(&["create", "configmap", "later", "--from-literal=a=b"]).await;
@@ -269,7 +319,12 @@ async fn custom_resources_explain_api_resources_and_diff() {
     assert!(table.contains("COLOR") && table.contains("red"), "{table}");
     let object = json(&ts.kubectl(&["get", "wd", "w1", "-o", "json"]).await);
     assert_eq!(object["spec"]["size"], 3, "the schema's default applies");
-    let err = ts.kubectl_fails(&["patch", "widget", "w1", "--type=merge", "-p", r#"{"spec":{"color":"green"}}"#], None).await;
+    let err = ts
+        .kubectl_fails(
+            &["patch", "widget", "w1", "--type=merge", "-p", r#"{"spec":{"color":"green"}}"#],
+            None,
+        )
+        .await;
     assert!(err.contains(r#"spec.color: Unsupported value: "green""#), "{err}");
 
     let resources = ts.kubectl(&["api-resources"]).await;
@@ -277,7 +332,10 @@ async fn custom_resources_explain_api_resources_and_diff() {
         assert!(resources.lines().any(|l| l.starts_with(line)), "{line} missing:\n{resources}");
     }
     let explained = ts.kubectl(&["explain", "deployment.spec.replicas"]).await;
-    assert!(explained.contains("KIND:       Deployment") && explained.contains("FIELD: replicas <integer>"), "{explained}");
+    assert!(
+        explained.contains("KIND:       Deployment") && explained.contains("FIELD: replicas <integer>"),
+        "{explained}"
+    );
     let explained = ts.kubectl(&["explain", "widget.spec"]).await;
     assert!(explained.contains("color") && explained.contains("size"), "{explained}");
 
@@ -345,7 +403,11 @@ roleRef: {kind: Role, name: pod-reader, apiGroup: rbac.authorization.k8s.io}
     let stranger = ts.dir.path().join("stranger.kubeconfig");
     ts.sandbox.write_kubeconfig(&stranger, Some("nope")).unwrap();
     let out = common::run_kubectl(&stranger, &["get", "pods"], None, &[]).await;
-    assert!(String::from_utf8_lossy(&out.stderr).contains("Unauthorized"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("Unauthorized"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

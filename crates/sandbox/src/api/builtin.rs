@@ -48,7 +48,9 @@ pub fn default(resource: &Resource, object: &mut Map<String, Value>) {
             ] {
                 spec.entry(field).or_insert(value);
             }
-            if let Some(job) = spec.get_mut("jobTemplate").and_then(|t| t.get_mut("spec")).and_then(Value::as_object_mut) {
+            if let Some(job) =
+                spec.get_mut("jobTemplate").and_then(|t| t.get_mut("spec")).and_then(Value::as_object_mut)
+            {
                 job_spec(job);
             }
         }
@@ -82,17 +84,20 @@ fn workload(kind: &str, object: &mut Map<String, Value>) {
         }
         "StatefulSet" => {
             spec.entry("podManagementPolicy").or_insert(json!("OrderedReady"));
-            spec.entry("updateStrategy").or_insert_with(|| json!({"type": "RollingUpdate", "rollingUpdate": {"partition": 0}}));
+            spec.entry("updateStrategy")
+                .or_insert_with(|| json!({"type": "RollingUpdate", "rollingUpdate": {"partition": 0}}));
             spec.entry("persistentVolumeClaimRetentionPolicy")
                 .or_insert_with(|| json!({"whenDeleted": "Retain", "whenScaled": "Retain"}));
         }
         "DaemonSet" => {
-            spec.entry("updateStrategy")
-                .or_insert_with(|| json!({"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 1, "maxSurge": 0}}));
+            spec.entry("updateStrategy").or_insert_with(
+                || json!({"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 1, "maxSurge": 0}}),
+            );
         }
         _ => {}
     }
-    if let Some(pod) = spec.get_mut("template").and_then(|t| t.get_mut("spec")).and_then(Value::as_object_mut) {
+    if let Some(pod) = spec.get_mut("template").and_then(|t| t.get_mut("spec")).and_then(Value::as_object_mut)
+    {
         pod_spec(pod, "Always");
     }
 }
@@ -108,7 +113,8 @@ fn job_spec(spec: &mut Map<String, Value>) {
     ] {
         spec.entry(field).or_insert(value);
     }
-    if let Some(pod) = spec.get_mut("template").and_then(|t| t.get_mut("spec")).and_then(Value::as_object_mut) {
+    if let Some(pod) = spec.get_mut("template").and_then(|t| t.get_mut("spec")).and_then(Value::as_object_mut)
+    {
         pod_spec(pod, "");
     }
 }
@@ -161,7 +167,12 @@ fn image_is_latest(image: &str) -> bool {
 }
 
 fn service(object: &mut Map<String, Value>) {
-    let uid = object.get("metadata").and_then(|m| m.get("uid")).and_then(Value::as_str).unwrap_or_default().to_string();
+    let uid = object
+        .get("metadata")
+        .and_then(|m| m.get("uid"))
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
     let spec = child(object, "spec");
     let kind = spec.get("type").and_then(Value::as_str).unwrap_or("ClusterIP").to_string();
     spec.entry("type").or_insert(json!("ClusterIP"));
@@ -221,7 +232,11 @@ fn secret(object: &mut Map<String, Value>) {
 
 /// The validation kube-apiserver's strategies add to the schema's, for the common cases.
 /// `old` is the live object on update.
-pub fn validate(resource: &Resource, object: &Map<String, Value>, old: Option<&Map<String, Value>>) -> Vec<FieldError> {
+pub fn validate(
+    resource: &Resource,
+    object: &Map<String, Value>,
+    old: Option<&Map<String, Value>>,
+) -> Vec<FieldError> {
     if resource.custom.is_some() {
         return Vec::new();
     }
@@ -285,7 +300,10 @@ pub fn validate(resource: &Resource, object: &Map<String, Value>, old: Option<&M
             if spec.and_then(|s| s.get("schedule")).and_then(Value::as_str).is_none_or(str::is_empty) {
                 errors.push(FieldError::required("spec.schedule", ""));
             }
-            let job_spec = spec.and_then(|s| s.get("jobTemplate")).and_then(|t| t.get("spec")).and_then(Value::as_object);
+            let job_spec = spec
+                .and_then(|s| s.get("jobTemplate"))
+                .and_then(|t| t.get("spec"))
+                .and_then(Value::as_object);
             job(job_spec, "spec.jobTemplate.spec", &mut errors);
         }
         _ => {}
@@ -294,10 +312,10 @@ pub fn validate(resource: &Resource, object: &Map<String, Value>, old: Option<&M
 }
 
 fn workload_spec(kind: &str, spec: Option<&Map<String, Value>>, errors: &mut Vec<FieldError>) {
-    if let Some(replicas) = spec.and_then(|s| s.get("replicas")).and_then(Value::as_i64) {
-        if replicas < 0 {
-            errors.push(FieldError::invalid("spec.replicas", replicas, "must be greater than or equal to 0"));
-        }
+    if let Some(replicas) = spec.and_then(|s| s.get("replicas")).and_then(Value::as_i64)
+        && replicas < 0
+    {
+        errors.push(FieldError::invalid("spec.replicas", replicas, "must be greater than or equal to 0"));
     }
     let selector = spec.and_then(|s| s.get("selector"));
     let template = spec.and_then(|s| s.get("template"));
@@ -332,14 +350,22 @@ fn workload_spec(kind: &str, spec: Option<&Map<String, Value>>, errors: &mut Vec
 }
 
 fn job(spec: Option<&Map<String, Value>>, path: &str, errors: &mut Vec<FieldError>) {
-    let pod_spec = spec.and_then(|s| s.get("template")).and_then(|t| t.get("spec")).and_then(Value::as_object);
+    let pod_spec =
+        spec.and_then(|s| s.get("template")).and_then(|t| t.get("spec")).and_then(Value::as_object);
     pod(pod_spec, &format!("{path}.template.spec"), errors);
     let policy = pod_spec.and_then(|p| p.get("restartPolicy")).and_then(Value::as_str).unwrap_or_default();
     if !matches!(policy, "OnFailure" | "Never") {
         errors.push(if policy.is_empty() {
-            FieldError::required(format!("{path}.template.spec.restartPolicy"), "valid values: \"OnFailure\", \"Never\"")
+            FieldError::required(
+                format!("{path}.template.spec.restartPolicy"),
+                "valid values: \"OnFailure\", \"Never\"",
+            )
         } else {
-            FieldError::not_supported(format!("{path}.template.spec.restartPolicy"), policy, &["OnFailure", "Never"])
+            FieldError::not_supported(
+                format!("{path}.template.spec.restartPolicy"),
+                policy,
+                &["OnFailure", "Never"],
+            )
         });
     }
 }

@@ -21,7 +21,7 @@ impl Api {
     /// Rebuilds the registry from the stored CRDs and drops the OpenAPI documents built from the
     /// old one.
     pub(super) fn reload_crds(&self) {
-        let custom: Vec<Resource> = self.crd_objects().iter().flat_map(|crd| resources_of(crd)).collect();
+        let custom: Vec<Resource> = self.crd_objects().iter().flat_map(resources_of).collect();
         let registry = Arc::new(Registry::new(custom));
         match self.registry.write() {
             Ok(mut slot) => *slot = registry,
@@ -52,7 +52,9 @@ fn resources_of(crd: &Value) -> Vec<Resource> {
     let mut schema = Schema::builtin().clone();
     match Schema::from_crd(crd) {
         Ok(own) => schema.extend(own),
-        Err(e) => tracing::warn!(crd = str_at(crd, "/metadata/name"), error = %e, "CRD schema has no patch metadata"),
+        Err(e) => {
+            tracing::warn!(crd = str_at(crd, "/metadata/name"), error = %e, "CRD schema has no patch metadata")
+        }
     }
     let schema = Arc::new(schema);
     let crd_arc = Arc::new(crd.clone());
@@ -70,7 +72,8 @@ fn resources_of(crd: &Value) -> Vec<Resource> {
                 continue;
             }
         };
-        let columns = v.get("additionalPrinterColumns").and_then(Value::as_array).cloned().unwrap_or_default();
+        let columns =
+            v.get("additionalPrinterColumns").and_then(Value::as_array).cloned().unwrap_or_default();
         let printer: Arc<dyn concord_printers::Printer> = match concord_printers::for_crd_columns(&columns) {
             Ok(p) => Arc::from(p),
             Err(_) => match concord_printers::for_crd_columns(&[]) {
@@ -104,7 +107,9 @@ fn resources_of(crd: &Value) -> Vec<Resource> {
             version: version.into(),
             kind: kind.into(),
             plural: plural.into(),
-            singular: Some(str_at(crd, "/spec/names/singular")).filter(|s| !s.is_empty()).map_or_else(|| kind.to_lowercase(), str::to_string),
+            singular: Some(str_at(crd, "/spec/names/singular"))
+                .filter(|s| !s.is_empty())
+                .map_or_else(|| kind.to_lowercase(), str::to_string),
             namespaced: str_at(crd, "/spec/scope") != "Cluster",
             short_names: names("/spec/names/shortNames"),
             categories: names("/spec/names/categories"),

@@ -112,23 +112,26 @@ impl Api {
             let Some((live, revision)) = self.live(&key)? else {
                 return Err(ApiError::not_found(target(resource, name)));
             };
-            if let Some(uid) = &options.uid {
-                if uid != meta::uid(&live) {
-                    return Err(ApiError::conflict(
-                        target(resource, name),
-                        &format!("Precondition failed: UID in precondition: {uid}, UID in object meta: {}", meta::uid(&live)),
-                    ));
-                }
+            if let Some(uid) = &options.uid
+                && uid != meta::uid(&live)
+            {
+                return Err(ApiError::conflict(
+                    target(resource, name),
+                    &format!(
+                        "Precondition failed: UID in precondition: {uid}, UID in object meta: {}",
+                        meta::uid(&live)
+                    ),
+                ));
             }
-            if let Some(version) = &options.resource_version {
-                if *version != revision.to_string() {
-                    return Err(ApiError::conflict(
-                        target(resource, name),
-                        &format!(
-                            "Precondition failed: ResourceVersion in precondition: {version}, ResourceVersion in object meta: {revision}"
-                        ),
-                    ));
-                }
+            if let Some(version) = &options.resource_version
+                && *version != revision.to_string()
+            {
+                return Err(ApiError::conflict(
+                    target(resource, name),
+                    &format!(
+                        "Precondition failed: ResourceVersion in precondition: {version}, ResourceVersion in object meta: {revision}"
+                    ),
+                ));
             }
             let Value::Object(mut object) = live.clone() else {
                 return Err(ApiError::internal("stored object is not a map"));
@@ -153,7 +156,7 @@ impl Api {
                 let meta = metadata_mut(&mut object);
                 meta.entry("deletionTimestamp").or_insert_with(|| meta::now().into());
                 meta.entry("deletionGracePeriodSeconds").or_insert(0.into());
-                if !holds.is_empty() && !(is_namespace && holds == [NAMESPACE_FINALIZER]) {
+                if !(holds.is_empty() || is_namespace && holds == [NAMESPACE_FINALIZER]) {
                     meta.insert("finalizers".into(), holds.iter().map(|f| Value::from(f.as_str())).collect());
                 }
                 if is_namespace {
@@ -205,7 +208,15 @@ impl Api {
             let name = str_at(&object, "/metadata/name").to_string();
             let ns = str_at(&object, "/metadata/namespace").to_string();
             let ns = if ns.is_empty() { None } else { Some(ns.as_str()) };
-            match self.delete(resource, ns, &name, &DeleteOptions { uid: None, resource_version: None, ..options.clone() }).await {
+            match self
+                .delete(
+                    resource,
+                    ns,
+                    &name,
+                    &DeleteOptions { uid: None, resource_version: None, ..options.clone() },
+                )
+                .await
+            {
                 Ok(deleted) => items.push(deleted),
                 Err(e) if e.code == 404 => {}
                 Err(e) => return Err(e),
@@ -225,15 +236,26 @@ impl Api {
     }
 
     /// Stores `object` at `key` if its revision is still `expected`; None on a race.
-    async fn commit_put(&self, key: &str, expected: u64, object: Map<String, Value>) -> Result<Option<Value>, ApiError> {
+    async fn commit_put(
+        &self,
+        key: &str,
+        expected: u64,
+        object: Map<String, Value>,
+    ) -> Result<Option<Value>, ApiError> {
         Ok(self.commit(key, Some(expected), Some(object)).await?.ok())
     }
 
     /// What follows the removal of an object: its dependents are deleted or orphaned.
-    pub(super) fn after_delete(&self, resource: &Resource, object: &Value, propagation: Propagation) -> Vec<String> {
+    pub(super) fn after_delete(
+        &self,
+        resource: &Resource,
+        object: &Value,
+        propagation: Propagation,
+    ) -> Vec<String> {
         let uid = meta::uid(object);
         if !uid.is_empty() {
-            let namespace = Some(str_at(object, "/metadata/namespace")).filter(|n| !n.is_empty()).map(str::to_string);
+            let namespace =
+                Some(str_at(object, "/metadata/namespace")).filter(|n| !n.is_empty()).map(str::to_string);
             self.schedule(Cleanup::Dependents { uid: uid.to_string(), namespace, propagation });
         }
         let _ = resource;
@@ -302,13 +324,14 @@ impl Api {
                     let result = if propagation == Propagation::Orphan {
                         self.orphan(&resource, ns, &name, &uid).await
                     } else {
-                        let options = DeleteOptions { propagation: Some(propagation), ..DeleteOptions::default() };
+                        let options =
+                            DeleteOptions { propagation: Some(propagation), ..DeleteOptions::default() };
                         self.delete(&resource, ns, &name, &options).await.map(|_| ())
                     };
-                    if let Err(e) = result {
-                        if e.code != 404 {
-                            tracing::warn!(%name, error = %e, "garbage collection failed");
-                        }
+                    if let Err(e) = result
+                        && e.code != 404
+                    {
+                        tracing::warn!(%name, error = %e, "garbage collection failed");
                     }
                 }
             }
@@ -323,17 +346,24 @@ impl Api {
                     }
                     tokio::time::sleep(std::time::Duration::from_millis(100)).await;
                 }
-                if let Err(e) = self.remove_finalizer(&resource, namespace.as_deref(), &name, FOREGROUND).await {
-                    if e.code != 404 {
-                        tracing::warn!(%name, error = %e, "finishing a foreground deletion failed");
-                    }
+                if let Err(e) =
+                    self.remove_finalizer(&resource, namespace.as_deref(), &name, FOREGROUND).await
+                    && e.code != 404
+                {
+                    tracing::warn!(%name, error = %e, "finishing a foreground deletion failed");
                 }
             }
         }
     }
 
     /// Removes `owner` from an object's ownerReferences.
-    async fn orphan(&self, resource: &Arc<Resource>, namespace: Option<&str>, name: &str, owner: &str) -> Result<(), ApiError> {
+    async fn orphan(
+        &self,
+        resource: &Arc<Resource>,
+        namespace: Option<&str>,
+        name: &str,
+        owner: &str,
+    ) -> Result<(), ApiError> {
         let patch = |live: &Value| {
             let mut new = live.as_object().cloned().unwrap_or_default();
             let meta = metadata_mut(&mut new);
@@ -345,7 +375,8 @@ impl Api {
             }
             Ok(super::write::Modified::Update(new))
         };
-        let options = super::WriteOptions { field_manager: "kube-controller-manager".into(), ..Default::default() };
+        let options =
+            super::WriteOptions { field_manager: "kube-controller-manager".into(), ..Default::default() };
         self.modify(resource, namespace, name, None, &options, None, patch).await.map(|_| ())
     }
 
@@ -368,7 +399,8 @@ impl Api {
             }
             Ok(super::write::Modified::Update(new))
         };
-        let options = super::WriteOptions { field_manager: "kube-controller-manager".into(), ..Default::default() };
+        let options =
+            super::WriteOptions { field_manager: "kube-controller-manager".into(), ..Default::default() };
         self.modify(resource, namespace, name, None, &options, None, patch).await.map(|_| ())
     }
 
@@ -378,17 +410,19 @@ impl Api {
         for _ in 0..MAX_RETRIES {
             let mut remaining = 0;
             for resource in registry.all().iter().filter(|r| r.namespaced && r.allows("delete")) {
-                let Ok(page) = self.store.list(&resource.namespace_prefix(Some(namespace)), None, None, None) else {
+                let Ok(page) = self.store.list(&resource.namespace_prefix(Some(namespace)), None, None, None)
+                else {
                     continue;
                 };
                 for (_, stored) in page.items {
                     let Ok(object) = serde_json::from_slice::<Value>(&stored.bytes) else { continue };
                     remaining += 1;
                     let name = str_at(&object, "/metadata/name").to_string();
-                    if let Err(e) = self.delete(resource, Some(namespace), &name, &DeleteOptions::default()).await {
-                        if e.code != 404 {
-                            tracing::warn!(%namespace, %name, error = %e, "deleting namespace content failed");
-                        }
+                    if let Err(e) =
+                        self.delete(resource, Some(namespace), &name, &DeleteOptions::default()).await
+                        && e.code != 404
+                    {
+                        tracing::warn!(%namespace, %name, error = %e, "deleting namespace content failed");
                     }
                 }
             }

@@ -107,11 +107,11 @@ pub fn prepare_create(resource: &Resource, object: &mut Map<String, Value>) -> R
         return Err(ApiError::internal("resourceVersion should not be set on objects to be created"));
     }
     let has_name = meta.get("name").and_then(Value::as_str).is_some_and(|n| !n.is_empty());
-    if !has_name {
-        if let Some(prefix) = meta.get("generateName").and_then(Value::as_str).filter(|p| !p.is_empty()) {
-            let name = concord_apimachinery::names::generate_name(prefix, rand::random::<u32>);
-            meta.insert("name".into(), name.into());
-        }
+    if !has_name
+        && let Some(prefix) = meta.get("generateName").and_then(Value::as_str).filter(|p| !p.is_empty())
+    {
+        let name = concord_apimachinery::names::generate_name(prefix, rand::random::<u32>);
+        meta.insert("name".into(), name.into());
     }
     for owned in ["uid", "resourceVersion", "deletionTimestamp", "deletionGracePeriodSeconds", "selfLink"] {
         meta.remove(owned);
@@ -138,9 +138,7 @@ fn initial_status(resource: &Resource, object: &Map<String, Value>) -> Option<Va
         // No controller establishes CRDs in the sandbox: they are served as soon as they exist.
         ("apiextensions.k8s.io", "CustomResourceDefinition") => {
             let time = now();
-            let condition = |kind: &str, reason: &str, message: &str| {
-                serde_json::json!({"type": kind, "status": "True", "lastTransitionTime": time, "reason": reason, "message": message})
-            };
+            let condition = |kind: &str, reason: &str, message: &str| serde_json::json!({"type": kind, "status": "True", "lastTransitionTime": time, "reason": reason, "message": message});
             Some(serde_json::json!({
                 "acceptedNames": object.get("spec").and_then(|s| s.get("names")).cloned().unwrap_or_default(),
                 "conditions": [
@@ -154,9 +152,13 @@ fn initial_status(resource: &Resource, object: &Map<String, Value>) -> Option<Va
         }
         ("", "Namespace") => Some(serde_json::json!({"phase": "Active"})),
         ("", "Pod") => Some(serde_json::json!({"phase": "Pending", "qosClass": "BestEffort"})),
-        ("", "PersistentVolumeClaim") | ("", "PersistentVolume") => Some(serde_json::json!({"phase": "Pending"})),
+        ("", "PersistentVolumeClaim") | ("", "PersistentVolume") => {
+            Some(serde_json::json!({"phase": "Pending"}))
+        }
         ("", "Service") => Some(serde_json::json!({"loadBalancer": {}})),
-        ("apps", "Deployment") | ("apps", "ReplicaSet") | ("apps", "StatefulSet") => Some(serde_json::json!({})),
+        ("apps", "Deployment") | ("apps", "ReplicaSet") | ("apps", "StatefulSet") => {
+            Some(serde_json::json!({}))
+        }
         _ => None,
     }
 }
@@ -196,7 +198,8 @@ pub fn prepare_update(
     }
     let old_meta = old.get("metadata").and_then(Value::as_object);
     let new_meta = metadata_mut(new);
-    for owned in ["uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation"] {
+    for owned in ["uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation"]
+    {
         match old_meta.and_then(|m| m.get(owned)) {
             Some(v) => new_meta.insert(owned.into(), v.clone()),
             None => new_meta.remove(owned),

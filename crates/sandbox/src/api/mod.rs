@@ -9,10 +9,10 @@
 
 mod builtin;
 mod crd;
-mod scale;
 mod delete;
 mod meta;
 mod read;
+mod scale;
 mod watch;
 mod write;
 
@@ -115,7 +115,12 @@ impl Api {
         };
         let (roles, bindings) = (objects("roles"), objects("rolebindings"));
         let (cluster_roles, cluster_bindings) = (objects("clusterroles"), objects("clusterrolebindings"));
-        let policy = Arc::new(concord_apimachinery::rbac::Policy::new(&roles, &bindings, &cluster_roles, &cluster_bindings));
+        let policy = Arc::new(concord_apimachinery::rbac::Policy::new(
+            &roles,
+            &bindings,
+            &cluster_roles,
+            &cluster_bindings,
+        ));
         *slot = Some(policy.clone());
         policy
     }
@@ -177,7 +182,8 @@ impl Api {
 
 /// Parses a stored object.
 fn parse_stored(stored: &Stored) -> Result<Value, ApiError> {
-    serde_json::from_slice(&stored.bytes).map_err(|e| ApiError::internal(format!("stored object is corrupt: {e}")))
+    serde_json::from_slice(&stored.bytes)
+        .map_err(|e| ApiError::internal(format!("stored object is corrupt: {e}")))
 }
 
 /// The string at a JSON pointer, or "".

@@ -69,10 +69,10 @@ impl ListOptions {
                 return false;
             }
         }
-        if let Some(fields) = &self.field_selector {
-            if !resource.field_labels().matches(fields, object) {
-                return false;
-            }
+        if let Some(fields) = &self.field_selector
+            && !resource.field_labels().matches(fields, object)
+        {
+            return false;
         }
         true
     }
@@ -81,14 +81,16 @@ impl ListOptions {
     /// otherwise) and puts it in canonical form.
     pub fn for_resource(mut self, resource: &Resource) -> Result<ListOptions, ApiError> {
         if let Some(fields) = &self.field_selector {
-            let converted = resource.field_labels().convert(fields).map_err(|e| ApiError::bad_request(e.to_string()))?;
+            let converted =
+                resource.field_labels().convert(fields).map_err(|e| ApiError::bad_request(e.to_string()))?;
             self.field_selector = Some(converted);
         }
         Ok(self)
     }
 
     fn filters(&self) -> bool {
-        self.label_selector.as_ref().is_some_and(|s| !s.is_empty()) || self.field_selector.as_ref().is_some_and(|s| !s.is_empty())
+        self.label_selector.as_ref().is_some_and(|s| !s.is_empty())
+            || self.field_selector.as_ref().is_some_and(|s| !s.is_empty())
     }
 }
 
@@ -126,7 +128,12 @@ impl Api {
     }
 
     /// LIST: one page of the objects of `resource` in `namespace` (all namespaces for None).
-    pub fn list(&self, resource: &Arc<Resource>, namespace: Option<&str>, options: &ListOptions) -> Result<ListResult, ApiError> {
+    pub fn list(
+        &self,
+        resource: &Arc<Resource>,
+        namespace: Option<&str>,
+        options: &ListOptions,
+    ) -> Result<ListResult, ApiError> {
         let options = &options.clone().for_resource(resource)?;
         let prefix = resource.namespace_prefix(namespace);
         let (mut at, mut start_after) = (None, None);
@@ -143,7 +150,11 @@ impl Api {
         let mut last_key: Option<String> = None;
         let mut more;
         loop {
-            let want = if options.limit == 0 { None } else { Some((options.limit - items.len()).max(if filtering { 500 } else { 0 })) };
+            let want = if options.limit == 0 {
+                None
+            } else {
+                Some((options.limit - items.len()).max(if filtering { 500 } else { 0 }))
+            };
             let page = self
                 .store
                 .list(&prefix, start_after.as_deref(), want, at)
@@ -193,7 +204,12 @@ impl Api {
     }
 
     /// Every object a list would return, parsed (for deletecollection).
-    pub(super) fn list_objects(&self, resource: &Arc<Resource>, namespace: Option<&str>, options: &ListOptions) -> Result<Vec<Value>, ApiError> {
+    pub(super) fn list_objects(
+        &self,
+        resource: &Arc<Resource>,
+        namespace: Option<&str>,
+        options: &ListOptions,
+    ) -> Result<Vec<Value>, ApiError> {
         let all = ListOptions { limit: 0, continue_token: None, ..options.clone() };
         let result = self.list(resource, namespace, &all)?;
         Ok(result.items.iter().filter_map(|b| serde_json::from_slice(b).ok()).collect())
@@ -205,9 +221,7 @@ impl Api {
         let matching = options.resource_version_match.as_deref().unwrap_or_default();
         if version.is_empty() {
             if !matching.is_empty() {
-                return Err(ApiError::bad_request(format!(
-                    "resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided"
-                )));
+                return Err(ApiError::bad_request("resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided".to_string()));
             }
             return Ok(None);
         }
@@ -301,7 +315,9 @@ fn too_large(revision: u64) -> ApiError {
         code: 504,
         reason: "Timeout",
         message: format!("Too large resource version: {revision}, current: less than {revision}"),
-        details: Some(json!({"causes": [{"reason": "ResourceVersionTooLarge", "message": "Too large resource version"}], "retryAfterSeconds": 1})),
+        details: Some(
+            json!({"causes": [{"reason": "ResourceVersionTooLarge", "message": "Too large resource version"}], "retryAfterSeconds": 1}),
+        ),
     }
 }
 

@@ -14,7 +14,9 @@ use crate::status::ApiError;
 /// Where a resource keeps its desired and observed replicas and its selector.
 fn paths(resource: &Resource) -> (String, String, Option<String>) {
     match resource.custom.as_ref().and_then(|c| c.scale.as_ref()) {
-        Some(p) => (pointer(&p.spec_replicas), pointer(&p.status_replicas), p.label_selector.as_deref().map(pointer)),
+        Some(p) => {
+            (pointer(&p.spec_replicas), pointer(&p.status_replicas), p.label_selector.as_deref().map(pointer))
+        }
         None => ("/spec/replicas".into(), "/status/replicas".into(), None),
     }
 }
@@ -63,7 +65,9 @@ fn set_replicas(resource: &Resource, object: &mut Map<String, Value>, scale: &Va
                 "Scale.autoscaling \"{}\" is invalid: spec.replicas: Invalid value: {replicas}: must be greater than or equal to 0",
                 str_at(scale, "/metadata/name")
             ),
-            vec![json!({"reason": "FieldValueInvalid", "message": format!("Invalid value: {replicas}: must be greater than or equal to 0"), "field": "spec.replicas"})],
+            vec![
+                json!({"reason": "FieldValueInvalid", "message": format!("Invalid value: {replicas}: must be greater than or equal to 0"), "field": "spec.replicas"}),
+            ],
         )));
     }
     let (spec, _, _) = paths(resource);
@@ -132,11 +136,12 @@ impl Api {
             .modify(resource, namespace, name, Some("scale"), options, None, move |live| {
                 let scale = scale_of(&res, live);
                 let info = TypeInfo::untyped(concord_patch::schema::PatchFormat::Strategic);
-                let patched = patch_type.apply(&scale, &patch, &info).map_err(|e| Modify::Patch(e.to_string()))?;
-                if let Some(version) = patched.pointer("/metadata/resourceVersion").and_then(Value::as_str) {
-                    if Some(version) != scale.pointer("/metadata/resourceVersion").and_then(Value::as_str) {
-                        return Err(Modify::Api(ApiError::stale(target(&res, str_at(live, "/metadata/name")))));
-                    }
+                let patched =
+                    patch_type.apply(&scale, &patch, &info).map_err(|e| Modify::Patch(e.to_string()))?;
+                if let Some(version) = patched.pointer("/metadata/resourceVersion").and_then(Value::as_str)
+                    && Some(version) != scale.pointer("/metadata/resourceVersion").and_then(Value::as_str)
+                {
+                    return Err(Modify::Api(ApiError::stale(target(&res, str_at(live, "/metadata/name")))));
                 }
                 let mut new = live.as_object().cloned().unwrap_or_default();
                 set_replicas(&res, &mut new, &patched)?;

@@ -77,9 +77,13 @@ impl Api {
         let version = options.list.resource_version.clone().unwrap_or_default();
         let start: Option<u64> = match version.as_str() {
             "" | "0" => None,
-            v => Some(v.parse().map_err(|_| ApiError::bad_request(format!("invalid resource version: {v}")))?),
+            v => {
+                Some(v.parse().map_err(|_| ApiError::bad_request(format!("invalid resource version: {v}")))?)
+            }
         };
-        if options.send_initial_events && options.list.resource_version_match.as_deref() != Some("NotOlderThan") {
+        if options.send_initial_events
+            && options.list.resource_version_match.as_deref() != Some("NotOlderThan")
+        {
             return Err(ApiError::invalid(
                 "meta.k8s.io",
                 "ListOptions",
@@ -111,7 +115,8 @@ struct Watcher {
 
 impl Watcher {
     async fn run(self, start: Option<u64>) {
-        let deadline = tokio::time::Instant::now() + self.options.timeout.unwrap_or(Duration::from_secs(1800));
+        let deadline =
+            tokio::time::Instant::now() + self.options.timeout.unwrap_or(Duration::from_secs(1800));
         let mut changes = self.api.store.subscribe();
         let mut last = match start {
             Some(revision) => revision,
@@ -136,10 +141,10 @@ impl Watcher {
                 if !event.key.starts_with(&self.prefix) {
                     continue;
                 }
-                if let Some(out) = self.translate(&event) {
-                    if self.tx.send(out).await.is_err() {
-                        return;
-                    }
+                if let Some(out) = self.translate(&event)
+                    && self.tx.send(out).await.is_err()
+                {
+                    return;
                 }
             }
             tokio::select! {
@@ -160,7 +165,10 @@ impl Watcher {
         let page = match self.api.store.list(&self.prefix, None, None, None) {
             Ok(page) => page,
             Err(e) => {
-                let _ = self.tx.send(WatchEvent::new("ERROR", &ApiError::internal(e.to_string()).to_status())).await;
+                let _ = self
+                    .tx
+                    .send(WatchEvent::new("ERROR", &ApiError::internal(e.to_string()).to_status()))
+                    .await;
                 return None;
             }
         };
@@ -176,7 +184,8 @@ impl Watcher {
                 return None;
             }
         }
-        if self.options.send_initial_events && self.tx.send(self.bookmark(page.revision, true)).await.is_err() {
+        if self.options.send_initial_events && self.tx.send(self.bookmark(page.revision, true)).await.is_err()
+        {
             return None;
         }
         Some(page.revision)

@@ -29,7 +29,12 @@ pub struct WriteOptions {
 impl Default for WriteOptions {
     fn default() -> WriteOptions {
         // kube-apiserver's default for requests that do not say is Warn.
-        WriteOptions { dry_run: false, field_manager: String::new(), validation: FieldValidation::Warn, force: false }
+        WriteOptions {
+            dry_run: false,
+            field_manager: String::new(),
+            validation: FieldValidation::Warn,
+            force: false,
+        }
     }
 }
 
@@ -62,7 +67,8 @@ pub(super) enum Refusal {
 
 /// The patch metadata of a resource's kind.
 pub(super) fn type_info(resource: &Resource) -> TypeInfo<'_> {
-    let gvk = Gvk { group: resource.group.clone(), version: resource.version.clone(), kind: resource.kind.clone() };
+    let gvk =
+        Gvk { group: resource.group.clone(), version: resource.version.clone(), kind: resource.kind.clone() };
     match &resource.custom {
         Some(custom) => custom.schema.for_kind(&gvk),
         None => Schema::builtin().for_kind(&gvk),
@@ -137,10 +143,13 @@ impl Api {
                     "{}.{} \"{name}\" is invalid: metadata.resourceVersion: Invalid value: 0: must be specified for an update",
                     resource.kind, resource.group
                 ),
-                vec![serde_json::json!({"reason": "FieldValueInvalid", "message": "Invalid value: 0: must be specified for an update", "field": "metadata.resourceVersion"})],
+                vec![
+                    serde_json::json!({"reason": "FieldValueInvalid", "message": "Invalid value: 0: must be specified for an update", "field": "metadata.resourceVersion"}),
+                ],
             ));
         }
-        let body_uid = body.get("metadata").and_then(|m| m.get("uid")).and_then(Value::as_str).map(str::to_string);
+        let body_uid =
+            body.get("metadata").and_then(|m| m.get("uid")).and_then(Value::as_str).map(str::to_string);
         self.modify(resource, namespace, name, subresource, options, precondition, move |live| {
             if let Some(uid) = &body_uid {
                 let live_uid = meta::uid(live);
@@ -168,14 +177,14 @@ impl Api {
         if !resource.allows("patch") {
             return Err(ApiError::method_not_allowed("patch", target(resource, name)));
         }
-        if let PatchBody::Patch(PatchType::Strategic, _) = body {
-            if resource.custom.is_some() {
-                return Err(ApiError::unsupported_media_type(&[
-                    "application/json-patch+json",
-                    "application/merge-patch+json",
-                    "application/apply-patch+yaml",
-                ]));
-            }
+        if let PatchBody::Patch(PatchType::Strategic, _) = body
+            && resource.custom.is_some()
+        {
+            return Err(ApiError::unsupported_media_type(&[
+                "application/json-patch+json",
+                "application/merge-patch+json",
+                "application/apply-patch+yaml",
+            ]));
         }
         if let PatchBody::Apply(config) = &body {
             if options.field_manager.is_empty() {
@@ -198,7 +207,8 @@ impl Api {
             let info = type_info(&info_resource);
             match &body {
                 PatchBody::Patch(patch_type, patch) => {
-                    let patched = patch_type.apply(live, patch, &info).map_err(|e| Modify::Patch(e.to_string()))?;
+                    let patched =
+                        patch_type.apply(live, patch, &info).map_err(|e| Modify::Patch(e.to_string()))?;
                     Ok(Modified::Update(into_map(patched)?))
                 }
                 PatchBody::Apply(config) => {
@@ -282,10 +292,10 @@ impl Api {
             let Some((live, revision)) = self.live(&key)? else {
                 return Err(ApiError::not_found(target(resource, name)));
             };
-            if let Some(version) = &precondition {
-                if *version != revision.to_string() {
-                    return Err(ApiError::stale(target(resource, name)));
-                }
+            if let Some(version) = &precondition
+                && *version != revision.to_string()
+            {
+                return Err(ApiError::stale(target(resource, name)));
             }
             let modified = change(&live).map_err(|e| e.into_api_error(resource, name))?;
             let (mut new, applied) = match modified {
@@ -293,10 +303,10 @@ impl Api {
                 Modified::Applied(new) => (new, true),
             };
             // A patch may carry its own resourceVersion: then it is a precondition too.
-            if let Some(version) = request_version(&new) {
-                if version != revision.to_string() {
-                    return Err(ApiError::stale(target(resource, name)));
-                }
+            if let Some(version) = request_version(&new)
+                && version != revision.to_string()
+            {
+                return Err(ApiError::stale(target(resource, name)));
             }
             let Value::Object(old) = &live else {
                 return Err(ApiError::internal("stored object is not a map"));
@@ -333,7 +343,11 @@ impl Api {
                 Ok(object) => {
                     self.invalidate(resource);
                     if finished {
-                        warnings.extend(self.after_delete(resource, &object, super::delete::Propagation::Background));
+                        warnings.extend(self.after_delete(
+                            resource,
+                            &object,
+                            super::delete::Propagation::Background,
+                        ));
                     }
                     return Ok(Written { object, warnings, created: false });
                 }
@@ -419,7 +433,13 @@ impl Api {
             .map(|i| serde_json::json!({"reason": i.kind.reason().unwrap_or("FieldValueInvalid"), "message": i.message, "field": i.field}))
             .collect();
         let details: Vec<String> = invalid.iter().map(|i| i.to_string()).collect();
-        Err(ApiError::invalid(&resource.group, &resource.kind, name, invalid_text(resource, name, &details), causes))
+        Err(ApiError::invalid(
+            &resource.group,
+            &resource.kind,
+            name,
+            invalid_text(resource, name, &details),
+            causes,
+        ))
     }
 
     /// Validates names, namespaces, labels and annotations.
@@ -433,13 +453,15 @@ impl Api {
     ) -> Result<(), ApiError> {
         let empty = Value::Object(Map::new());
         let meta = object.get("metadata").unwrap_or(&empty);
-        let mut errors = concord_apimachinery::names::validate_object_meta(meta, resource.name_rule, resource.namespaced);
+        let mut errors =
+            concord_apimachinery::names::validate_object_meta(meta, resource.name_rule, resource.namespaced);
         errors.extend(super::builtin::validate(resource, object, old));
         if errors.is_empty() {
             return Ok(());
         }
         let name = str_at_map(object, "name");
-        let message = concord_apimachinery::field::invalid_message(&resource.kind, &resource.group, name, &errors);
+        let message =
+            concord_apimachinery::field::invalid_message(&resource.kind, &resource.group, name, &errors);
         let causes = errors.iter().map(|e| e.cause()).collect();
         Err(ApiError::invalid(&resource.group, &resource.kind, name, message, causes))
     }
@@ -451,10 +473,16 @@ impl Api {
             return Ok(());
         };
         match self.live(&namespaces.key(None, namespace))? {
-            None => Err(ApiError::not_found(crate::status::Target { group: "", resource: "namespaces", name: namespace })),
+            None => Err(ApiError::not_found(crate::status::Target {
+                group: "",
+                resource: "namespaces",
+                name: namespace,
+            })),
             Some((ns, _)) if str_at(&ns, "/status/phase") == "Terminating" => Err(ApiError::forbidden(
                 crate::status::Target { group: "", resource: "namespaces", name: namespace },
-                format!("unable to create new content in namespace {namespace} because it is being terminated"),
+                format!(
+                    "unable to create new content in namespace {namespace} because it is being terminated"
+                ),
             )),
             Some(_) => Ok(()),
         }
@@ -484,12 +512,7 @@ pub(super) enum Modify {
 impl Modify {
     fn into_api_error(self, resource: &Resource, name: &str) -> ApiError {
         match self {
-            Modify::Patch(message) => ApiError {
-                code: 422,
-                reason: "Invalid",
-                message,
-                details: None,
-            },
+            Modify::Patch(message) => ApiError { code: 422, reason: "Invalid", message, details: None },
             Modify::Conflict(why) => ApiError::conflict(target(resource, name), &why),
             Modify::Apply(e) => apply_error(resource, name, e),
             Modify::Api(e) => e,
@@ -525,7 +548,8 @@ fn record_update(
         time: &time,
         reset_fields: reset_fields(resource, subresource),
     };
-    concord_fieldmanager::update(&type_info(resource), old, value, &manager).map_err(|e| ApiError::bad_request(e.to_string()))
+    concord_fieldmanager::update(&type_info(resource), old, value, &manager)
+        .map_err(|e| ApiError::bad_request(e.to_string()))
 }
 
 /// The fields a write through `subresource` resets, which its writer never owns (kube's
@@ -552,11 +576,13 @@ fn str_at_map<'a>(object: &'a Map<String, Value>, field: &str) -> &'a str {
 
 /// kube-apiserver's `Kind.group "name" is invalid: [a, b]` text.
 fn invalid_text(resource: &Resource, name: &str, details: &[String]) -> String {
-    let kind =
-        if resource.group.is_empty() { resource.kind.clone() } else { format!("{}.{}", resource.kind, resource.group) };
+    let kind = if resource.group.is_empty() {
+        resource.kind.clone()
+    } else {
+        format!("{}.{}", resource.kind, resource.group)
+    };
     match details {
         [one] => format!("{kind} \"{name}\" is invalid: {one}"),
         many => format!("{kind} \"{name}\" is invalid: [{}]", many.join(", ")),
     }
 }
-

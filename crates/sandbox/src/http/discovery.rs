@@ -43,10 +43,8 @@ pub fn core_versions(server_address: &str) -> Value {
 
 /// One group for `/apis` and `/apis/<group>`.
 fn group(name: &str, versions: &[String]) -> Value {
-    let versions: Vec<Value> = versions
-        .iter()
-        .map(|v| json!({"groupVersion": format!("{name}/{v}"), "version": v}))
-        .collect();
+    let versions: Vec<Value> =
+        versions.iter().map(|v| json!({"groupVersion": format!("{name}/{v}"), "version": v})).collect();
     let preferred = versions.first().cloned().unwrap_or_else(|| json!({}));
     json!({"name": name, "versions": versions, "preferredVersion": preferred})
 }
@@ -98,7 +96,9 @@ pub fn resource_list(registry: &Registry, group: &str, version: &str) -> Option<
         return None;
     }
     let group_version = if group.is_empty() { version.to_string() } else { format!("{group}/{version}") };
-    Some(json!({"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": group_version, "resources": resources}))
+    Some(
+        json!({"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": group_version, "resources": resources}),
+    )
 }
 
 fn legacy_entry(r: &Resource) -> Value {
@@ -132,7 +132,8 @@ pub fn aggregated(registry: &Registry, core: bool) -> Value {
             let versions: Vec<Value> = versions
                 .iter()
                 .map(|v| {
-                    let resources: Vec<Value> = registry.in_group_version(name, v).map(aggregated_entry).collect();
+                    let resources: Vec<Value> =
+                        registry.in_group_version(name, v).map(aggregated_entry).collect();
                     json!({"version": v, "resources": resources, "freshness": "Current"})
                 })
                 .collect();

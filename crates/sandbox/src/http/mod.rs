@@ -116,10 +116,11 @@ async fn route(
     if !resource.namespaced && request.namespace.is_some() {
         return Err(ApiError::no_such_resource());
     }
-    if let Some(sub) = &request.subresource {
-        if resource.subresource(sub).is_none() && !(resource.plural == "namespaces" && sub == "finalize") {
-            return Err(ApiError::no_such_resource());
-        }
+    if let Some(sub) = &request.subresource
+        && resource.subresource(sub).is_none()
+        && !(resource.plural == "namespaces" && sub == "finalize")
+    {
+        return Err(ApiError::no_such_resource());
     }
     let verb = request::verb(method, &request, query);
     if verb.is_empty() {
@@ -129,7 +130,8 @@ async fn route(
     auth::authorize(&policy, &auth::resource_attributes(user, verb, &request))?;
     if resource.group == "authorization.k8s.io" {
         let body = object_body(headers, &body)?;
-        return reviews::review(api, &policy, user, &resource, body).map(|v| json_response(StatusCode::CREATED, &v));
+        return reviews::review(api, &policy, user, &resource, body)
+            .map(|v| json_response(StatusCode::CREATED, &v));
     }
     resource_request(server, user, &resource, &request, verb, query, headers, body).await
 }
@@ -201,7 +203,9 @@ async fn resource_request(
             let mut options = write_options(query, headers, user)?;
             options.force = query.flag("force");
             if options.force && !matches!(patch, PatchBody::Apply(_)) {
-                return Err(ApiError::bad_request("force: Forbidden: may not be specified for non-apply patch"));
+                return Err(ApiError::bad_request(
+                    "force: Forbidden: may not be specified for non-apply patch",
+                ));
             }
             let written = api.patch(resource, ns, name, sub, patch, &options).await?;
             Ok(written_response(written))
@@ -241,16 +245,27 @@ fn pod_log(api: &Api, resource: &Resource, ns: Option<&str>, name: &str) -> ApiE
 }
 
 /// Non-resource paths: health, version, discovery roots and OpenAPI.
-fn non_resource(server: &Server, path: &str, query: &Query, headers: &HeaderMap) -> Result<Response, ApiError> {
+fn non_resource(
+    server: &Server,
+    path: &str,
+    query: &Query,
+    headers: &HeaderMap,
+) -> Result<Response, ApiError> {
     let api = &server.api;
     let registry = api.registry();
     let path = path.trim_end_matches('/');
     match path {
-        "/healthz" | "/livez" | "/readyz" => Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], "ok").into_response()),
+        "/healthz" | "/livez" | "/readyz" => {
+            Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], "ok").into_response())
+        }
         "/version" => Ok(json_response(StatusCode::OK, &discovery::version())),
-        "/api" if request::wants_aggregated(headers) => Ok(aggregated_response(discovery::aggregated(&registry, true))),
+        "/api" if request::wants_aggregated(headers) => {
+            Ok(aggregated_response(discovery::aggregated(&registry, true)))
+        }
         "/api" => Ok(json_response(StatusCode::OK, &discovery::core_versions(&server.address))),
-        "/apis" if request::wants_aggregated(headers) => Ok(aggregated_response(discovery::aggregated(&registry, false))),
+        "/apis" if request::wants_aggregated(headers) => {
+            Ok(aggregated_response(discovery::aggregated(&registry, false)))
+        }
         "/apis" => Ok(json_response(StatusCode::OK, &discovery::groups(&registry))),
         "/openapi/v2" => {
             let docs = api.documents()?;
@@ -267,21 +282,18 @@ fn non_resource(server: &Server, path: &str, query: &Query, headers: &HeaderMap)
                     return Err(not_found_path());
                 };
                 let mut response = json_response(StatusCode::OK, doc);
-                let cache = if query.get("hash") == Some(hash) {
-                    "public, immutable"
-                } else {
-                    "no-cache, private"
-                };
+                let cache =
+                    if query.get("hash") == Some(hash) { "public, immutable" } else { "no-cache, private" };
                 response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
                 if let Ok(etag) = HeaderValue::from_str(&format!("\"{hash}\"")) {
                     response.headers_mut().insert(header::ETAG, etag);
                 }
                 return Ok(response);
             }
-            if let Some(group) = path.strip_prefix("/apis/") {
-                if let Some(doc) = discovery::one_group(&registry, group) {
-                    return Ok(json_response(StatusCode::OK, &doc));
-                }
+            if let Some(group) = path.strip_prefix("/apis/")
+                && let Some(doc) = discovery::one_group(&registry, group)
+            {
+                return Ok(json_response(StatusCode::OK, &doc));
             }
             Err(not_found_path())
         }
@@ -289,7 +301,12 @@ fn non_resource(server: &Server, path: &str, query: &Query, headers: &HeaderMap)
 }
 
 fn not_found_path() -> ApiError {
-    ApiError { code: 404, reason: "NotFound", message: "the server could not find the requested resource".into(), details: None }
+    ApiError {
+        code: 404,
+        reason: "NotFound",
+        message: "the server could not find the requested resource".into(),
+        details: None,
+    }
 }
 
 fn aggregated_response(doc: Value) -> Response {
@@ -337,14 +354,21 @@ fn written_response(written: crate::api::Written) -> Response {
 }
 
 /// A watch: newline-delimited JSON events, streamed.
-fn watch(api: &Arc<Api>, resource: &Arc<Resource>, request: &ResourcePath, query: &Query, headers: &HeaderMap) -> Result<Response, ApiError> {
+fn watch(
+    api: &Arc<Api>,
+    resource: &Arc<Resource>,
+    request: &ResourcePath,
+    query: &Query,
+    headers: &HeaderMap,
+) -> Result<Response, ApiError> {
     let mut list = list_options(query)?;
     list.limit = 0;
     if let Some(name) = &request.name {
         // A watch of one object is a watch of a field selector on its name.
         let selector = format!("metadata.name={name}");
         list.field_selector = Some(
-            concord_apimachinery::fields::FieldSelector::parse(&selector).map_err(|e| ApiError::bad_request(e.to_string()))?,
+            concord_apimachinery::fields::FieldSelector::parse(&selector)
+                .map_err(|e| ApiError::bad_request(e.to_string()))?,
         );
     }
     let options = WatchOptions {
@@ -360,7 +384,8 @@ fn watch(api: &Arc<Api>, resource: &Arc<Resource>, request: &ResourcePath, query
         let line = match &table {
             Some((api, resource, Ok(include))) if matches!(event.kind, "ADDED" | "MODIFIED" | "DELETED") => {
                 let table = api.table_of(resource, &[event.object()], *include);
-                let mut line = serde_json::to_vec(&serde_json::json!({"type": event.kind, "object": table})).unwrap_or_default();
+                let mut line = serde_json::to_vec(&serde_json::json!({"type": event.kind, "object": table}))
+                    .unwrap_or_default();
                 line.push(b'\n');
                 line
             }
@@ -376,15 +401,22 @@ fn watch(api: &Arc<Api>, resource: &Arc<Resource>, request: &ResourcePath, query
 
 fn list_options(query: &Query) -> Result<ListOptions, ApiError> {
     let label_selector = match query.get("labelSelector").filter(|s| !s.is_empty()) {
-        Some(s) => Some(concord_apimachinery::labels::LabelSelector::parse(s).map_err(|e| ApiError::bad_request(e.to_string()))?),
+        Some(s) => Some(
+            concord_apimachinery::labels::LabelSelector::parse(s)
+                .map_err(|e| ApiError::bad_request(e.to_string()))?,
+        ),
         None => None,
     };
     let field_selector = match query.get("fieldSelector").filter(|s| !s.is_empty()) {
-        Some(s) => Some(concord_apimachinery::fields::FieldSelector::parse(s).map_err(|e| ApiError::bad_request(e.to_string()))?),
+        Some(s) => Some(
+            concord_apimachinery::fields::FieldSelector::parse(s)
+                .map_err(|e| ApiError::bad_request(e.to_string()))?,
+        ),
         None => None,
     };
     let limit = match query.get("limit").filter(|s| !s.is_empty()) {
-        Some(l) => l.parse::<i64>().map_err(|_| ApiError::bad_request(format!("invalid limit: {l}")))?.max(0) as usize,
+        Some(l) => l.parse::<i64>().map_err(|_| ApiError::bad_request(format!("invalid limit: {l}")))?.max(0)
+            as usize,
         None => 0,
     };
     Ok(ListOptions {
@@ -393,7 +425,10 @@ fn list_options(query: &Query) -> Result<ListOptions, ApiError> {
         limit,
         continue_token: query.get("continue").map(str::to_string),
         resource_version: query.get("resourceVersion").map(str::to_string),
-        resource_version_match: query.get("resourceVersionMatch").filter(|s| !s.is_empty()).map(str::to_string),
+        resource_version_match: query
+            .get("resourceVersionMatch")
+            .filter(|s| !s.is_empty())
+            .map(str::to_string),
     })
 }
 
@@ -423,9 +458,9 @@ fn write_options(query: &Query, headers: &HeaderMap, user: &UserInfo) -> Result<
     let field_manager = match query.get("fieldManager").filter(|m| !m.is_empty()) {
         Some(m) => {
             if m.chars().count() > 128 {
-                return Err(ApiError::bad_request(format!(
-                    "fieldManager: Too long: may not be more than 128 bytes"
-                )));
+                return Err(ApiError::bad_request(
+                    "fieldManager: Too long: may not be more than 128 bytes".to_string(),
+                ));
             }
             m.to_string()
         }
@@ -469,11 +504,13 @@ fn object_body(headers: &HeaderMap, body: &[u8]) -> Result<Value, ApiError> {
                 return Ok(Value::Null);
             }
             concord_protobuf::decode(body).map_err(|e| match e {
-                concord_protobuf::ProtobufError::UnsupportedKind { .. } => ApiError::unsupported_media_type(&[
-                    "application/json",
-                    "application/yaml",
-                    "application/vnd.kubernetes.protobuf (for the kinds the sandbox decodes)",
-                ]),
+                concord_protobuf::ProtobufError::UnsupportedKind { .. } => {
+                    ApiError::unsupported_media_type(&[
+                        "application/json",
+                        "application/yaml",
+                        "application/vnd.kubernetes.protobuf (for the kinds the sandbox decodes)",
+                    ])
+                }
                 other => ApiError::bad_request(other.to_string()),
             })
         }

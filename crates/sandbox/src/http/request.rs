@@ -44,18 +44,19 @@ pub fn parse_path(path: &str) -> Option<ResourcePath> {
         ["apis", group, version, rest @ ..] => (*group, *version, rest),
         _ => return None,
     };
-    let mut request = ResourcePath { group: group.into(), version: version.into(), ..ResourcePath::default() };
+    let mut request =
+        ResourcePath { group: group.into(), version: version.into(), ..ResourcePath::default() };
     let mut rest = rest;
     if let ["watch", tail @ ..] = rest {
         request.watch_prefix = true;
         rest = tail;
     }
-    if let ["namespaces", ns, next, tail @ ..] = rest {
-        if !NAMESPACE_SUBRESOURCES.contains(next) {
-            request.namespace = Some((*ns).to_string());
-            rest = &rest[2..];
-            let _ = tail;
-        }
+    if let ["namespaces", ns, next, tail @ ..] = rest
+        && !NAMESPACE_SUBRESOURCES.contains(next)
+    {
+        request.namespace = Some((*ns).to_string());
+        rest = &rest[2..];
+        let _ = tail;
     }
     match rest {
         [] => {}
@@ -167,11 +168,13 @@ pub fn json_body(body: &[u8]) -> Result<Value, ApiError> {
 
 /// Parses a YAML (or JSON, which is YAML) body.
 pub fn yaml_body(body: &[u8]) -> Result<Value, ApiError> {
-    let text = std::str::from_utf8(body).map_err(|_| ApiError::bad_request("the request body is not UTF-8"))?;
+    let text =
+        std::str::from_utf8(body).map_err(|_| ApiError::bad_request("the request body is not UTF-8"))?;
     if let Ok(value) = serde_json::from_str::<Value>(text) {
         return Ok(value);
     }
-    concord_patch::document::parse_yaml(text).map_err(|e| ApiError::bad_request(format!("error converting YAML to JSON: {e}")))
+    concord_patch::document::parse_yaml(text)
+        .map_err(|e| ApiError::bad_request(format!("error converting YAML to JSON: {e}")))
 }
 
 /// Whether the client asked for the Table form.
@@ -206,15 +209,30 @@ mod tests {
     fn paths_parse_like_request_info() {
         let p = parse_path("/api/v1/namespaces/default/pods/web/log").unwrap();
         assert_eq!(
-            (p.group.as_str(), p.namespace.as_deref(), p.resource.as_str(), p.name.as_deref(), p.subresource.as_deref()),
+            (
+                p.group.as_str(),
+                p.namespace.as_deref(),
+                p.resource.as_str(),
+                p.name.as_deref(),
+                p.subresource.as_deref()
+            ),
             ("", Some("default"), "pods", Some("web"), Some("log"))
         );
         let p = parse_path("/api/v1/namespaces/default").unwrap();
-        assert_eq!((p.namespace, p.resource.as_str(), p.name.as_deref()), (None, "namespaces", Some("default")));
+        assert_eq!(
+            (p.namespace, p.resource.as_str(), p.name.as_deref()),
+            (None, "namespaces", Some("default"))
+        );
         let p = parse_path("/api/v1/namespaces/gone/finalize").unwrap();
-        assert_eq!((p.resource.as_str(), p.name.as_deref(), p.subresource.as_deref()), ("namespaces", Some("gone"), Some("finalize")));
+        assert_eq!(
+            (p.resource.as_str(), p.name.as_deref(), p.subresource.as_deref()),
+            ("namespaces", Some("gone"), Some("finalize"))
+        );
         let p = parse_path("/apis/apps/v1/namespaces/x/deployments").unwrap();
-        assert_eq!((p.group.as_str(), p.namespace.as_deref(), p.resource.as_str(), p.name), ("apps", Some("x"), "deployments", None));
+        assert_eq!(
+            (p.group.as_str(), p.namespace.as_deref(), p.resource.as_str(), p.name),
+            ("apps", Some("x"), "deployments", None)
+        );
         let p = parse_path("/apis/apps/v1/deployments").unwrap();
         assert_eq!((p.namespace, p.resource.as_str()), (None, "deployments"));
         let p = parse_path("/api/v1/watch/namespaces/x/pods").unwrap();

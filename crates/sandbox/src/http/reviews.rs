@@ -9,9 +9,18 @@ use crate::registry::Resource;
 use crate::status::ApiError;
 
 /// Answers a review of the requesting user.
-pub fn review(_api: &Api, policy: &Policy, user: &UserInfo, resource: &Resource, body: Value) -> Result<Value, ApiError> {
+pub fn review(
+    _api: &Api,
+    policy: &Policy,
+    user: &UserInfo,
+    resource: &Resource,
+    body: Value,
+) -> Result<Value, ApiError> {
     if !body.is_object() {
-        return Err(ApiError::bad_request(format!("the body of the request was not a {} object", resource.kind)));
+        return Err(ApiError::bad_request(format!(
+            "the body of the request was not a {} object",
+            resource.kind
+        )));
     }
     let mut answer = body.clone();
     let spec = body.get("spec").cloned().unwrap_or_else(|| json!({}));

@@ -64,7 +64,11 @@ impl TestSandbox {
     /// Runs kubectl expecting failure; returns its stderr.
     pub async fn kubectl_fails(&self, args: &[&str], stdin: Option<&str>) -> String {
         let out = self.kubectl_in(args, stdin).await;
-        assert!(!out.status.success(), "kubectl {args:?} should have failed: {}", String::from_utf8_lossy(&out.stdout));
+        assert!(
+            !out.status.success(),
+            "kubectl {args:?} should have failed: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
         String::from_utf8_lossy(&out.stderr).into_owned()
     }
 
@@ -75,7 +79,12 @@ impl TestSandbox {
 }
 
 /// Runs `/usr/bin/kubectl` (or `$KUBECTL`) against a kubeconfig, off the async runtime.
-pub async fn run_kubectl(kubeconfig: &Path, args: &[&str], stdin: Option<&str>, env: &[(&str, &str)]) -> Output {
+pub async fn run_kubectl(
+    kubeconfig: &Path,
+    args: &[&str],
+    stdin: Option<&str>,
+    env: &[(&str, &str)],
+) -> Output {
     let kubeconfig = kubeconfig.to_path_buf();
     let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
     let stdin = stdin.map(str::to_string);
@@ -93,10 +102,8 @@ pub async fn run_kubectl(kubeconfig: &Path, args: &[&str], stdin: Option<&str>, 
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped());
         let mut child = command.spawn().expect("kubectl runs");
-        if let Some(mut pipe) = child.stdin.take() {
-            if let Some(text) = stdin {
-                pipe.write_all(text.as_bytes()).expect("write stdin");
-            }
+        if let (Some(mut pipe), Some(text)) = (child.stdin.take(), stdin) {
+            pipe.write_all(text.as_bytes()).expect("write stdin");
         }
         child.wait_with_output().expect("kubectl finishes")
     })
