@@ -18,12 +18,14 @@ const TASKS: usize = 32;
 
 async fn client(kubeconfig: &std::path::Path) -> Client {
     let kubeconfig = kube::config::Kubeconfig::read_from(kubeconfig).expect("kubeconfig reads");
-    let config = kube::Config::from_custom_kubeconfig(kubeconfig, &Default::default()).await.expect("kube config");
+    let config =
+        kube::Config::from_custom_kubeconfig(kubeconfig, &Default::default()).await.expect("kube config");
     Client::try_from(config).expect("client")
 }
 
 fn counter_map(name: &str, value: u64) -> ConfigMap {
-    serde_json::from_value(json!({"metadata": {"name": name}, "data": {"counter": value.to_string()}})).unwrap()
+    serde_json::from_value(json!({"metadata": {"name": name}, "data": {"counter": value.to_string()}}))
+        .unwrap()
 }
 
 fn counter(cm: &ConfigMap) -> u64 {
@@ -213,7 +215,11 @@ async fn racing_applies_create_once() {
         .json()
         .await
         .unwrap();
-    let managers: Vec<&str> =
-        stored["metadata"]["managedFields"].as_array().unwrap().iter().filter_map(|m| m["manager"].as_str()).collect();
+    let managers: Vec<&str> = stored["metadata"]["managedFields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|m| m["manager"].as_str())
+        .collect();
     assert_eq!(managers, ["racer"]);
 }
