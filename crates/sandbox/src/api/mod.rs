@@ -160,17 +160,26 @@ impl Api {
             .map(|ns| serde_json::json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}}))
             .collect();
         seeds.extend(concord_apimachinery::rbac::bootstrap_objects());
+        let options = &WriteOptions { field_manager: "kube-apiserver".into(), ..WriteOptions::default() };
+        let mut creates = Vec::new();
         for object in seeds {
             let (group, version) = crate::registry::split_api_version(str_at(&object, "/apiVersion"));
             let Some(resource) = registry.by_kind(group, version, str_at(&object, "/kind")).cloned() else {
                 continue;
             };
             let name = str_at(&object, "/metadata/name").to_string();
-            if self.store.get(&resource.key(None, &name)).is_some() {
-                continue;
+            if self.store.get(&resource.key(None, &name)).is_none() {
+                creates.push((resource, object));
             }
-            let options = WriteOptions { field_manager: "kube-apiserver".into(), ..WriteOptions::default() };
-            match self.create(&resource, None, object, &options).await {
+        }
+        // Concurrently, so the store commits them in a few group commits: start-up stays fast.
+        let results =
+            futures_util::future::join_all(creates.into_iter().map(|(resource, object)| async move {
+                self.create(&resource, None, object, options).await
+            }))
+            .await;
+        for result in results {
+            match result {
                 Ok(_) => {}
                 Err(e) if e.reason == "AlreadyExists" => {}
                 Err(e) => return Err(e),
