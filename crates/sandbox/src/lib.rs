@@ -43,6 +43,8 @@ pub struct Config {
     pub token_file: Option<PathBuf>,
     /// Serve HTTPS with a generated self-signed certificate.
     pub tls: bool,
+    /// How often watchers that allow bookmarks get one.
+    pub bookmark_interval: std::time::Duration,
 }
 
 impl Config {
@@ -54,6 +56,7 @@ impl Config {
             kubeconfig: None,
             token_file: None,
             tls: false,
+            bookmark_interval: std::time::Duration::from_secs(60),
         }
     }
 }
@@ -132,7 +135,7 @@ impl Sandbox {
                 http::auth::Authn::Tokens(tokens)
             }
         };
-        let api = api::Api::new(store).await.map_err(StartError::Seed)?;
+        let api = api::Api::new(store, config.bookmark_interval).await.map_err(StartError::Seed)?;
         let listener = std::net::TcpListener::bind(config.listen)
             .map_err(|source| StartError::Listen { addr: config.listen, source })?;
         listener
@@ -210,13 +213,21 @@ impl Sandbox {
             .map_err(|source| StartError::Kubeconfig { path: path.to_path_buf(), source })
     }
 
-    /// Stops serving and waits for the server task to end.
+    /// Stops serving, waits for the server task to end and for its connections and watches to
+    /// let go of the API (up to five seconds), so the store is closed when this returns and the
+    /// data directory can be opened again.
     pub async fn stop(mut self) {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
         if let Some(task) = self.server.take() {
             let _ = task.await;
+        }
+        for _ in 0..500 {
+            if Arc::strong_count(&self.api) == 1 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
         }
     }
 }

@@ -399,6 +399,23 @@ roleRef: {kind: Role, name: pod-reader, apiGroup: rbac.authorization.k8s.io}
         err.contains(r#"pods is forbidden: User "alice" cannot list resource "pods" in API group "" in the namespace "default""#),
         "{err}"
     );
+    // The administrator may act as alice (and is then refused as alice); alice may not
+    // impersonate anyone.
+    let as_alice = ts.kubectl_in(&["get", "pods", "-n", "default", "--as=alice"], None).await;
+    let err = String::from_utf8_lossy(&as_alice.stderr);
+    assert!(err.contains(r#"User "alice" cannot list resource "pods""#), "{err}");
+    assert_eq!(ts.kubectl(&["get", "pods", "-n", "team", "--as=alice", "-o", "name"]).await.trim(), "");
+    let escalate = can(&["get", "pods", "-n", "team", "--as=admin"]).await;
+    let err = String::from_utf8_lossy(&escalate.stderr);
+    assert!(
+        err.contains(r#"users "admin" is forbidden: User "alice" cannot impersonate resource "users""#),
+        "{err}"
+    );
+    // `can-i --list` reads alice's rules through a SelfSubjectRulesReview.
+    let rules = can(&["auth", "can-i", "--list", "-n", "team"]).await;
+    let text = String::from_utf8_lossy(&rules.stdout);
+    assert!(text.lines().any(|l| l.starts_with("pods ") && l.contains("[get list watch]")), "{text}");
+
     // A wrong token is 401.
     let stranger = ts.dir.path().join("stranger.kubeconfig");
     ts.sandbox.write_kubeconfig(&stranger, Some("nope")).unwrap();

@@ -42,7 +42,7 @@ pub struct Api {
     /// garbage collector and namespace controller do.
     background: tokio::sync::mpsc::UnboundedSender<delete::Cleanup>,
     /// Interval of watch bookmarks.
-    pub bookmark_interval: std::time::Duration,
+    bookmark_interval: std::time::Duration,
 }
 
 impl std::fmt::Debug for Api {
@@ -55,7 +55,9 @@ impl Api {
     /// An API over `store`; seeds the `default`, `kube-system`, `kube-public` and
     /// `kube-node-lease` namespaces and the bootstrap RBAC policy on first start, and starts the
     /// background cleanup task (so it must be called inside a tokio runtime).
-    pub async fn new(store: Store) -> Result<Arc<Api>, ApiError> {
+    /// Watchers that ask for bookmarks get one every `bookmark_interval` (kube-apiserver: about
+    /// a minute).
+    pub async fn new(store: Store, bookmark_interval: std::time::Duration) -> Result<Arc<Api>, ApiError> {
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
         let api = Arc::new(Api {
             store,
@@ -63,7 +65,7 @@ impl Api {
             documents: Mutex::new(None),
             policy: Mutex::new(None),
             background: tx,
-            bookmark_interval: std::time::Duration::from_secs(60),
+            bookmark_interval,
         });
         api.reload_crds();
         api.seed().await?;
