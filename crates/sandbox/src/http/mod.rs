@@ -106,11 +106,8 @@ async fn route(
     let Some(resource) = registry.get(&request.group, &request.version, &request.resource).cloned() else {
         return Err(ApiError::no_such_resource());
     };
-    if resource.namespaced != (request.namespace.is_some() || request.name.is_none())
-        && resource.namespaced
-        && request.name.is_some()
-    {
-        // A namespaced object needs its namespace in the path.
+    if resource.namespaced && request.namespace.is_none() && (request.name.is_some() || *method == Method::POST) {
+        // A namespaced object, or a new one, needs its namespace in the path.
         return Err(ApiError::no_such_resource());
     }
     if !resource.namespaced && request.namespace.is_some() {
@@ -127,7 +124,16 @@ async fn route(
         return Err(ApiError::method_not_allowed(method.as_str(), status_target(&resource, "")));
     }
     let policy = api.policy();
-    auth::authorize(&policy, &auth::resource_attributes(user, verb, &request))?;
+    let mut attributes = auth::resource_attributes(user, verb, &request);
+    if matches!(verb, "list" | "watch") {
+        // kube-apiserver authorizes a list or watch of one name (fieldSelector metadata.name=x)
+        // as a request for that name, so resourceNames rules allow it.
+        let selector = query.get("fieldSelector").and_then(|s| concord_apimachinery::fields::FieldSelector::parse(s).ok());
+        if let Some(name) = selector.as_ref().and_then(|s| s.requires_exact_match("metadata.name")) {
+            attributes = attributes.name(name);
+        }
+    }
+    auth::authorize(&policy, &attributes)?;
     if resource.group == "authorization.k8s.io" {
         let body = object_body(headers, &body)?;
         return reviews::review(api, &policy, user, &resource, body)
