@@ -13,3 +13,4 @@ unit:
 # Benchmarks are not tests: they run on demand and their figures go into BENCHMARKS.md.
 bench:
 	cargo bench -p concord-patch --bench patch
+	cargo bench -p concord-store --bench store
