@@ -20,7 +20,7 @@ use serde_json::{Value, json};
 
 const WRITERS: usize = 4;
 /// Acknowledged writes to wait for before the kill.
-const ACKS_BEFORE_KILL: usize = 150;
+const ACKS_BEFORE_KILL: usize = 300;
 const CONFIGMAPS: &str = "/api/v1/namespaces/default/configmaps";
 
 /// A running `concord sandbox`; killed with SIGKILL when dropped, so a failing test leaves no
@@ -145,15 +145,10 @@ fn list(addr: &str) -> BTreeMap<String, (u64, Value)> {
         .collect()
 }
 
-#[test]
-fn acknowledged_writes_survive_kill_9() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let data_dir = dir.path().join("data");
-    let kubeconfig = dir.path().join("kubeconfig");
-    let mut server = Server::start(&data_dir, &kubeconfig);
-    assert!(std::fs::read_to_string(&kubeconfig).expect("kubeconfig written").contains(&server.addr));
-
-    // Writers create cm-<writer>-<n> until the server stops answering, recording every 201.
+/// Streams creates from several threads until `ACKS_BEFORE_KILL` are acknowledged, then kills
+/// the server with SIGKILL while the writers are still sending; returns the acknowledged
+/// (name, resourceVersion) pairs.
+fn write_until_killed(server: &mut Server, round: usize) -> Vec<(String, u64)> {
     let acked: Arc<Mutex<Vec<(String, u64)>>> = Arc::new(Mutex::new(Vec::new()));
     let count = Arc::new(AtomicUsize::new(0));
     let stop = Arc::new(AtomicBool::new(false));
@@ -166,7 +161,7 @@ fn acknowledged_writes_survive_kill_9() {
                 if stop.load(Ordering::SeqCst) {
                     break;
                 }
-                let name = format!("cm-{w}-{n}");
+                let name = format!("cm-{round}-{w}-{n}");
                 match request(&addr, "POST", CONFIGMAPS, Some(&config_map(&name))) {
                     Ok((201, body)) => {
                         let object: Value = serde_json::from_slice(&body).expect("created object is JSON");
@@ -200,9 +195,8 @@ fn acknowledged_writes_survive_kill_9() {
             "only {} writes acknowledged in 60 s",
             count.load(Ordering::SeqCst)
         );
-        std::thread::sleep(Duration::from_millis(10));
+        std::thread::sleep(Duration::from_millis(5));
     }
-    // SIGKILL while the writers are still sending.
     server.kill();
     stop.store(true, Ordering::SeqCst);
     for writer in writers {
@@ -210,37 +204,59 @@ fn acknowledged_writes_survive_kill_9() {
     }
     let acked = std::mem::take(&mut *acked.lock().unwrap());
     assert!(acked.len() >= ACKS_BEFORE_KILL);
+    acked
+}
 
-    let server = Server::start(&data_dir, &kubeconfig);
-    let stored = list(&server.addr);
-    let mut lost = Vec::new();
-    for (name, rv) in &acked {
-        match stored.get(name) {
-            Some((stored_rv, data)) => {
-                assert_eq!(stored_rv, rv, "{name} came back at another version");
-                assert_eq!(data, &json!({"payload": name.repeat(8)}), "{name} came back different");
+#[test]
+fn acknowledged_writes_survive_kill_9() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data_dir = dir.path().join("data");
+    let kubeconfig = dir.path().join("kubeconfig");
+    let mut server = Server::start(&data_dir, &kubeconfig);
+    assert!(std::fs::read_to_string(&kubeconfig).expect("kubeconfig written").contains(&server.addr));
+
+    // Two rounds: the second kill hits a store that was itself recovered from a kill.
+    let mut acked: Vec<(String, u64)> = Vec::new();
+    for round in 0..2 {
+        acked.extend(write_until_killed(&mut server, round));
+        server = Server::start(&data_dir, &kubeconfig);
+        let stored = list(&server.addr);
+        let mut lost = Vec::new();
+        for (name, rv) in &acked {
+            match stored.get(name) {
+                Some((stored_rv, data)) => {
+                    assert_eq!(stored_rv, rv, "{name} came back at another version");
+                    assert_eq!(data, &json!({"payload": name.repeat(8)}), "{name} came back different");
+                }
+                None => lost.push(name.clone()),
             }
-            None => lost.push(name.clone()),
         }
-    }
-    assert!(
-        lost.is_empty(),
-        "{} acknowledged writes lost after kill -9: {:?}",
-        lost.len(),
-        &lost[..lost.len().min(10)]
-    );
-    // Writes in flight at the kill may or may not have landed, but nothing else appeared.
-    for name in stored.keys() {
-        assert!(name.starts_with("cm-"), "unexpected object {name}");
-    }
+        assert!(
+            lost.is_empty(),
+            "{} acknowledged writes lost after kill -9: {:?}",
+            lost.len(),
+            &lost[..lost.len().min(10)]
+        );
+        // Writes in flight at the kill may or may not have landed, but nothing else appeared.
+        for name in stored.keys() {
+            assert!(
+                name.starts_with("cm-") || name.starts_with("after-restart-"),
+                "unexpected object {name}"
+            );
+        }
+        eprintln!("round {round}: {} acknowledged, {} stored", acked.len(), stored.len());
 
-    let newest = acked.iter().map(|(_, rv)| *rv).max().expect("some writes");
-    let (code, body) = request(&server.addr, "POST", CONFIGMAPS, Some(&config_map("after-restart")))
-        .expect("write after restart");
-    assert_eq!(code, 201, "{}", String::from_utf8_lossy(&body));
-    let object: Value = serde_json::from_slice(&body).expect("JSON");
-    let rv: u64 = object["metadata"]["resourceVersion"].as_str().expect("rv").parse().expect("numeric rv");
-    assert!(rv > newest, "resourceVersion went back after the restart: {rv} <= {newest}");
-    let highest_stored = stored.values().map(|(rv, _)| *rv).max().expect("objects");
-    assert!(rv > highest_stored, "{rv} <= {highest_stored}");
+        let newest = acked.iter().map(|(_, rv)| *rv).max().expect("some writes");
+        let highest_stored = stored.values().map(|(rv, _)| *rv).max().expect("objects");
+        let name = format!("after-restart-{round}");
+        let (code, body) =
+            request(&server.addr, "POST", CONFIGMAPS, Some(&config_map(&name))).expect("write after restart");
+        assert_eq!(code, 201, "{}", String::from_utf8_lossy(&body));
+        let object: Value = serde_json::from_slice(&body).expect("JSON");
+        let rv: u64 =
+            object["metadata"]["resourceVersion"].as_str().expect("rv").parse().expect("numeric rv");
+        assert!(rv > newest, "resourceVersion went back after the restart: {rv} <= {newest}");
+        assert!(rv > highest_stored, "{rv} <= {highest_stored}");
+        acked.push((name, rv));
+    }
 }

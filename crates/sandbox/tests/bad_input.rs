@@ -267,7 +267,10 @@ async fn field_validation_strict_warn_and_ignore() {
     assert_eq!(answer.code, 201, "{}", answer.body);
     let warnings: Vec<&str> = answer.headers.get_all("warning").iter().map(|v| v.to_str().unwrap()).collect();
     assert_eq!(warnings.len(), 1, "{warnings:?}");
-    assert!(warnings[0].starts_with("299 - \"unknown field ") && warnings[0].contains("spec.foo"), "{warnings:?}");
+    assert!(
+        warnings[0].starts_with("299 - \"unknown field ") && warnings[0].contains("spec.foo"),
+        "{warnings:?}"
+    );
     assert!(answer.body["spec"].get("foo").is_none(), "unknown fields are dropped: {}", answer.body["spec"]);
 
     let mut again = with_unknown.clone();
@@ -380,7 +383,10 @@ async fn bad_query_parameters() {
     let answer = p.get(&format!("{CONFIGMAPS}?fieldSelector={}", urlencode("data.foo=bar"))).await;
     let message = answer.status(400, "BadRequest");
     // ConfigMaps have no field label conversion of their own: kube's default one answers.
-    assert_eq!(message, r#""data.foo" is not a known field selector: only "metadata.name", "metadata.namespace""#);
+    assert_eq!(
+        message,
+        r#""data.foo" is not a known field selector: only "metadata.name", "metadata.namespace""#
+    );
     let answer = p.get(&format!("{CONFIGMAPS}?fieldSelector={}", urlencode("metadata.name"))).await;
     answer.status(400, "BadRequest");
     let answer = p.get(&format!("{CONFIGMAPS}?limit=ten")).await;
@@ -496,7 +502,8 @@ async fn deep_nesting_is_refused_and_the_server_survives() {
 #[ignore = "BUG: Warning header replaces the text's double quotes with single quotes (299 - \"unknown field 'spec.foo'\") instead of escaping them as a quoted-string, so kubectl prints 'spec.foo'"]
 async fn warning_headers_quote_like_kube_apiserver() {
     let p = Probe::start().await;
-    let answer = p.post(&format!("{DEPLOYMENTS}?fieldValidation=Warn"), &deployment(json!({"foo": "bar"}))).await;
+    let answer =
+        p.post(&format!("{DEPLOYMENTS}?fieldValidation=Warn"), &deployment(json!({"foo": "bar"}))).await;
     assert_eq!(answer.code, 201, "{}", answer.body);
     let warnings: Vec<&str> = answer.headers.get_all("warning").iter().map(|v| v.to_str().unwrap()).collect();
     assert_eq!(warnings, [r#"299 - "unknown field \"spec.foo\"""#]);
