@@ -150,6 +150,18 @@ impl Resource {
         }
     }
 
+    /// Whether a completed DELETE answers with the deleted object (kube's `ReturnDeletedObject`:
+    /// pods, services, service accounts, volumes, claims and custom resources) rather than a
+    /// `Status`.
+    pub fn returns_deleted_object(&self) -> bool {
+        self.custom.is_some()
+            || (self.group.is_empty()
+                && matches!(
+                    self.plural.as_str(),
+                    "pods" | "services" | "serviceaccounts" | "persistentvolumes" | "persistentvolumeclaims"
+                ))
+    }
+
     /// Whether `verb` is allowed on the resource itself.
     pub fn allows(&self, verb: &str) -> bool {
         self.verbs.contains(&verb)

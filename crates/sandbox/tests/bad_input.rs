@@ -499,7 +499,6 @@ async fn deep_nesting_is_refused_and_the_server_survives() {
 /// (RFC 9110: inner quotes escaped with a backslash), which kubectl and client-go unescape and
 /// print as `Warning: unknown field "spec.foo"`.
 #[tokio::test]
-#[ignore = "BUG: Warning header replaces the text's double quotes with single quotes (299 - \"unknown field 'spec.foo'\") instead of escaping them as a quoted-string, so kubectl prints 'spec.foo'"]
 async fn warning_headers_quote_like_kube_apiserver() {
     let p = Probe::start().await;
     let answer =
@@ -512,7 +511,6 @@ async fn warning_headers_quote_like_kube_apiserver() {
 /// kube-apiserver validates a write's options (`CreateOptions`, `PatchOptions`,
 /// `DeleteOptions`) before anything else and refuses bad ones as 422 Invalid of the options kind.
 #[tokio::test]
-#[ignore = "BUG: invalid dryRun / fieldManager / fieldValidation / force / propagationPolicy are 400 BadRequest instead of kube-apiserver's 422 Invalid of CreateOptions / PatchOptions / DeleteOptions"]
 async fn invalid_write_options_are_invalid() {
     let p = Probe::start().await;
     let before = p.snapshot().await;

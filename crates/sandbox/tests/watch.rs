@@ -1,6 +1,8 @@
 //! Watch semantics over raw HTTP: bookmarks, selector transitions, and 410 Expired for a
 //! version older than the kept history (after a restart the history starts empty).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use std::time::Duration;

@@ -76,10 +76,27 @@ pub fn parse_propagation(policy: &str) -> Result<Propagation, ApiError> {
         "Orphan" => Ok(Propagation::Orphan),
         "Background" => Ok(Propagation::Background),
         "Foreground" => Ok(Propagation::Foreground),
-        other => Err(ApiError::bad_request(format!(
-            "DeleteOptions.meta.k8s.io \"\" is invalid: propagationPolicy: Unsupported value: \"{other}\": supported values: \"Foreground\", \"Background\", \"Orphan\", \"nil\""
-        ))),
+        other => Err(ApiError::invalid(
+            "meta.k8s.io",
+            "DeleteOptions",
+            "",
+            format!(
+                "DeleteOptions.meta.k8s.io \"\" is invalid: propagationPolicy: Unsupported value: \"{other}\": supported values: \"Foreground\", \"Background\", \"Orphan\", \"nil\""
+            ),
+            vec![
+                json!({"reason": "FieldValueNotSupported", "message": format!("Unsupported value: \"{other}\": supported values: \"Foreground\", \"Background\", \"Orphan\", \"nil\""), "field": "propagationPolicy"}),
+            ],
+        )),
     }
+}
+
+/// The outcome of a delete.
+#[derive(Debug)]
+pub struct Deleted {
+    /// The object: as it was when removed, or as marked for deletion.
+    pub object: Value,
+    /// Whether the object is gone (false: finalizers or dependents hold it).
+    pub finished: bool,
 }
 
 /// Work the cleanup task does after a delete.
@@ -102,7 +119,7 @@ impl Api {
         namespace: Option<&str>,
         name: &str,
         options: &DeleteOptions,
-    ) -> Result<Value, ApiError> {
+    ) -> Result<Deleted, ApiError> {
         if !resource.allows("delete") {
             return Err(ApiError::method_not_allowed("delete", target(resource, name)));
         }
@@ -145,13 +162,13 @@ impl Api {
                 holds.push(NAMESPACE_FINALIZER.into());
             }
             if options.dry_run {
-                return Ok(live);
+                return Ok(Deleted { object: live, finished: holds.is_empty() });
             }
             let outcome = if holds.is_empty() {
                 self.commit_delete(&key, revision).await?
             } else {
                 if is_deleting(&object) && finalizers(&object) == holds {
-                    return Ok(live); // already being deleted: nothing changes
+                    return Ok(Deleted { object: live, finished: false }); // already being deleted
                 }
                 let meta = metadata_mut(&mut object);
                 meta.entry("deletionTimestamp").or_insert_with(|| meta::now().into());
@@ -186,7 +203,7 @@ impl Api {
                     name: name.to_string(),
                 });
             }
-            return Ok(object);
+            return Ok(Deleted { object, finished: holds.is_empty() });
         }
         Err(ApiError::conflict(target(resource, name), "too many concurrent writes; please try again"))
     }
@@ -217,7 +234,7 @@ impl Api {
                 )
                 .await
             {
-                Ok(deleted) => items.push(deleted),
+                Ok(deleted) => items.push(deleted.object),
                 Err(e) if e.code == 404 => {}
                 Err(e) => return Err(e),
             }
@@ -326,7 +343,7 @@ impl Api {
                     } else {
                         let options =
                             DeleteOptions { propagation: Some(propagation), ..DeleteOptions::default() };
-                        self.delete(&resource, ns, &name, &options).await.map(|_| ())
+                        self.delete(&resource, ns, &name, &options).await.map(drop)
                     };
                     if let Err(e) = result
                         && e.code != 404

@@ -21,7 +21,7 @@ use std::sync::{Arc, Mutex, RwLock};
 use concord_store::{Store, Stored};
 use serde_json::{Map, Value};
 
-pub use delete::{DeleteOptions, Propagation, parse_propagation};
+pub use delete::{DeleteOptions, Deleted, Propagation, parse_propagation};
 pub use read::{ListOptions, ListResult, TableOptions};
 pub use watch::{WatchEvent, WatchOptions};
 pub use write::{PatchBody, WriteOptions, Written};

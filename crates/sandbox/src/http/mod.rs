@@ -106,7 +106,10 @@ async fn route(
     let Some(resource) = registry.get(&request.group, &request.version, &request.resource).cloned() else {
         return Err(ApiError::no_such_resource());
     };
-    if resource.namespaced && request.namespace.is_none() && (request.name.is_some() || *method == Method::POST) {
+    if resource.namespaced
+        && request.namespace.is_none()
+        && (request.name.is_some() || *method == Method::POST)
+    {
         // A namespaced object, or a new one, needs its namespace in the path.
         return Err(ApiError::no_such_resource());
     }
@@ -128,7 +131,9 @@ async fn route(
     if matches!(verb, "list" | "watch") {
         // kube-apiserver authorizes a list or watch of one name (fieldSelector metadata.name=x)
         // as a request for that name, so resourceNames rules allow it.
-        let selector = query.get("fieldSelector").and_then(|s| concord_apimachinery::fields::FieldSelector::parse(s).ok());
+        let selector = query
+            .get("fieldSelector")
+            .and_then(|s| concord_apimachinery::fields::FieldSelector::parse(s).ok());
         if let Some(name) = selector.as_ref().and_then(|s| s.requires_exact_match("metadata.name")) {
             attributes = attributes.name(name);
         }
@@ -139,13 +144,12 @@ async fn route(
         return reviews::review(api, &policy, user, &resource, body)
             .map(|v| json_response(StatusCode::CREATED, &v));
     }
-    resource_request(server, user, &resource, &request, verb, query, headers, body).await
+    resource_request(server, &resource, &request, verb, query, headers, body).await
 }
 
 #[allow(clippy::too_many_arguments)]
 async fn resource_request(
     server: &Server,
-    user: &UserInfo,
     resource: &Arc<Resource>,
     request: &ResourcePath,
     verb: &str,
@@ -181,13 +185,13 @@ async fn resource_request(
         "watch" => watch(api, resource, request, query, headers),
         "create" => {
             let body = object_body(headers, &body)?;
-            let options = write_options(query, headers, user)?;
+            let options = write_options(query, headers, "CreateOptions")?;
             let written = api.create(resource, ns, body, &options).await?;
             Ok(written_response(written))
         }
         "update" => {
             let body = object_body(headers, &body)?;
-            let options = write_options(query, headers, user)?;
+            let options = write_options(query, headers, "UpdateOptions")?;
             let written = api.update(resource, ns, name, sub, body, &options).await?;
             Ok(written_response(written))
         }
@@ -206,11 +210,14 @@ async fn resource_request(
                 };
                 PatchBody::Patch(patch_type, request::json_body(&body)?)
             };
-            let mut options = write_options(query, headers, user)?;
+            let mut options = write_options(query, headers, "PatchOptions")?;
             options.force = query.flag("force");
             if options.force && !matches!(patch, PatchBody::Apply(_)) {
-                return Err(ApiError::bad_request(
-                    "force: Forbidden: may not be specified for non-apply patch",
+                return Err(request::invalid_option(
+                    "PatchOptions",
+                    "force",
+                    "Forbidden: may not be specified for non-apply patch".into(),
+                    "FieldValueForbidden",
                 ));
             }
             let written = api.patch(resource, ns, name, sub, patch, &options).await?;
@@ -218,8 +225,15 @@ async fn resource_request(
         }
         "delete" => {
             let options = delete_options(query, headers, &body)?;
-            let object = api.delete(resource, ns, name, &options).await?;
-            Ok(json_response(StatusCode::OK, &object))
+            let deleted = api.delete(resource, ns, name, &options).await?;
+            if deleted.finished && !resource.returns_deleted_object() {
+                let mut details = serde_json::json!({"name": name, "kind": resource.plural, "uid": crate::api::str_at(&deleted.object, "/metadata/uid")});
+                if !resource.group.is_empty() {
+                    details["group"] = resource.group.clone().into();
+                }
+                return Ok(json_response(StatusCode::OK, &crate::status::success(details)));
+            }
+            Ok(json_response(StatusCode::OK, &deleted.object))
         }
         "deletecollection" => {
             let options = delete_options(query, headers, &body)?;
@@ -351,7 +365,7 @@ fn written_response(written: crate::api::Written) -> Response {
     let mut response = json_response(code, &written.object);
     for warning in written.warnings {
         // kube-apiserver's Warning header form: 299 - "<text>".
-        let text = format!("299 - \"{}\"", warning.replace('"', "'"));
+        let text = format!("299 - \"{}\"", warning.replace('\\', "\\\\").replace('"', "\\\""));
         if let Ok(value) = HeaderValue::from_str(&text) {
             response.headers_mut().append("warning", value);
         }
@@ -449,41 +463,42 @@ fn table_options(query: &Query) -> Result<TableOptions, ApiError> {
     }
 }
 
-fn write_options(query: &Query, headers: &HeaderMap, user: &UserInfo) -> Result<WriteOptions, ApiError> {
+fn write_options(query: &Query, headers: &HeaderMap, options: &str) -> Result<WriteOptions, ApiError> {
     let validation = match query.get("fieldValidation") {
         None | Some("") => FieldValidation::Warn,
-        Some("Strict") => FieldValidation::Strict,
-        Some("Warn") => FieldValidation::Warn,
-        Some("Ignore") => FieldValidation::Ignore,
-        Some(other) => {
-            return Err(ApiError::bad_request(format!(
-                "fieldValidation: Unsupported value: \"{other}\": supported values: \"Ignore\", \"Strict\", \"Warn\""
-            )));
-        }
+        Some(value) => FieldValidation::from_query(value).ok_or_else(|| {
+            request::invalid_option(
+                options,
+                "fieldValidation",
+                format!("Unsupported value: \"{value}\": supported values: \"Ignore\", \"Strict\", \"Warn\""),
+                "FieldValueNotSupported",
+            )
+        })?,
     };
     let field_manager = match query.get("fieldManager").filter(|m| !m.is_empty()) {
-        Some(m) => {
-            if m.chars().count() > 128 {
-                return Err(ApiError::bad_request(
-                    "fieldManager: Too long: may not be more than 128 bytes".to_string(),
-                ));
-            }
-            m.to_string()
+        Some(m) if m.len() > 128 => {
+            return Err(request::invalid_option(
+                options,
+                "fieldManager",
+                "Too long: may not be more than 128 bytes".into(),
+                "FieldValueTooLong",
+            ));
         }
-        None => default_manager(headers, user),
+        Some(m) => m.to_string(),
+        None => default_manager(headers),
     };
-    Ok(WriteOptions { dry_run: query.dry_run()?, field_manager, validation, force: false })
+    Ok(WriteOptions { dry_run: query.dry_run(options)?, field_manager, validation, force: false })
 }
 
-/// kube-apiserver's default field manager: the user agent up to its first `/`.
-fn default_manager(headers: &HeaderMap, user: &UserInfo) -> String {
+/// kube-apiserver's default field manager: the user agent up to its first `/` (empty without
+/// one, as kube records it).
+fn default_manager(headers: &HeaderMap) -> String {
     let agent = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or_default();
-    let prefix: String = agent.split('/').next().unwrap_or_default().chars().take(128).collect();
-    if prefix.is_empty() { user.name.clone() } else { prefix }
+    agent.split('/').next().unwrap_or_default().chars().take(128).collect()
 }
 
 fn delete_options(query: &Query, headers: &HeaderMap, body: &[u8]) -> Result<DeleteOptions, ApiError> {
-    let mut options = DeleteOptions { dry_run: query.dry_run()?, ..DeleteOptions::default() };
+    let mut options = DeleteOptions { dry_run: query.dry_run("DeleteOptions")?, ..DeleteOptions::default() };
     if let Some(policy) = query.get("propagationPolicy").filter(|p| !p.is_empty()) {
         options.propagation = Some(crate::api::parse_propagation(policy)?);
     }

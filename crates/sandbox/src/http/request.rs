@@ -107,17 +107,31 @@ impl Query {
         matches!(self.get(key), Some("true" | "1"))
     }
 
-    /// `dryRun=All`; any other value is refused as kube-apiserver does.
-    pub fn dry_run(&self) -> Result<bool, ApiError> {
-        for value in &self.dry_run {
-            if value != "All" {
-                return Err(ApiError::bad_request(format!(
-                    "Invalid dry run value: {value}: supported values: \"All\""
-                )));
-            }
+    /// `dryRun=All`; any other value is refused as kube-apiserver does (422 on the request's
+    /// options kind: `CreateOptions`, `UpdateOptions`, `PatchOptions`, `DeleteOptions`).
+    pub fn dry_run(&self, options: &str) -> Result<bool, ApiError> {
+        match self.dry_run.iter().find(|v| *v != "All") {
+            Some(value) => Err(invalid_option(
+                options,
+                "dryRun",
+                format!("Unsupported value: \"{value}\": supported values: \"All\""),
+                "FieldValueNotSupported",
+            )),
+            None => Ok(!self.dry_run.is_empty()),
         }
-        Ok(!self.dry_run.is_empty())
     }
+}
+
+/// kube-apiserver's 422 for an invalid query option, e.g.
+/// `PatchOptions.meta.k8s.io "" is invalid: force: Forbidden: may not be specified for non-apply patch`.
+pub fn invalid_option(options: &str, field: &str, detail: String, reason: &str) -> ApiError {
+    ApiError::invalid(
+        "meta.k8s.io",
+        options,
+        "",
+        format!("{options}.meta.k8s.io \"\" is invalid: {field}: {detail}"),
+        vec![serde_json::json!({"reason": reason, "message": detail, "field": field})],
+    )
 }
 
 /// The verb kube-apiserver derives for RBAC from the method and path.
