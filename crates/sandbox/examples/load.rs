@@ -8,6 +8,7 @@
 //! $LOAD list --url http://127.0.0.1:8001 --times 20 [--table] [--namespace default]
 //! $LOAD patch --url http://127.0.0.1:8001 --clients 8 --seconds 10 [--pods 1000] [--namespace default]
 //! $LOAD watch-latency --url http://127.0.0.1:8001 --watchers 100 --writes 500 [--rate 50] [--namespace default]
+//! $LOAD startup --bin target/release/concord --data-dir DIR --times 10 [--fresh] [--port 18100]
 //! ```
 //!
 //! - `seed` creates pods `bench-000000`, `bench-000001`, ... (from `--start`): two containers
@@ -23,6 +24,11 @@
 //!   resourceVersion, then patches `bench-000000` `--writes` times at `--rate` writes per second
 //!   (0: back to back), each patch putting the wall-clock time of its sending in an annotation.
 //!   Every watcher computes, per event, the delay from that time to the event's arrival.
+//!
+//! - `startup` runs `BIN sandbox --listen 127.0.0.1:PORT --data-dir DIR` `--times` times and
+//!   measures the time from spawning it to the first successful `GET /healthz` (polled every
+//!   millisecond), and its resident memory then; with `--fresh` the data directory is removed
+//!   before each run, so every start creates an empty store.
 //!
 //! Each command prints latency percentiles (nearest rank) in milliseconds.
 
@@ -51,7 +57,8 @@ struct Args {
 impl Args {
     fn parse() -> Result<Args> {
         let mut words = std::env::args().skip(1).peekable();
-        let command = words.next().ok_or("usage: load seed|list|patch|watch-latency --url URL [options]")?;
+        let command =
+            words.next().ok_or("usage: load seed|list|patch|watch-latency|startup --url URL [options]")?;
         let mut options = HashMap::new();
         while let Some(word) = words.next() {
             let name = word.strip_prefix("--").ok_or_else(|| format!("unexpected argument {word}"))?;
@@ -89,6 +96,7 @@ async fn main() -> Result<()> {
         "list" => list(&args).await,
         "patch" => patch(&args).await,
         "watch-latency" => watch_latency(&args).await,
+        "startup" => startup(&args).await,
         other => Err(format!("unknown command {other}").into()),
     }
 }
@@ -396,6 +404,59 @@ async fn watch_latency(args: &Args) -> Result<()> {
         summary(latencies),
         summary(round_trips)
     );
+    Ok(())
+}
+
+/// A field of `/proc/PID/status` such as `VmRSS`, in MiB.
+fn proc_status_mib(pid: u32, field: &str) -> Option<f64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find_map(|line| line.strip_prefix(field)?.strip_prefix(':'))?;
+    let kib: f64 = line.trim().trim_end_matches("kB").trim().parse().ok()?;
+    Some(kib / 1024.0)
+}
+
+async fn startup(args: &Args) -> Result<()> {
+    let bin = args.options.get("bin").ok_or("--bin is required")?.clone();
+    let dir = std::path::PathBuf::from(args.options.get("data-dir").ok_or("--data-dir is required")?);
+    let times: usize = args.get("times", 10)?;
+    let port: u16 = args.get("port", 18100)?;
+    let fresh = args.options.contains_key("fresh");
+    let listen = format!("127.0.0.1:{port}");
+    let health = format!("http://{listen}/healthz");
+    let client = reqwest::Client::new();
+    let mut times_taken = Vec::with_capacity(times);
+    let mut rss = Vec::with_capacity(times);
+    for _ in 0..times {
+        if fresh {
+            match std::fs::remove_dir_all(&dir) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e.into()),
+                _ => {}
+            }
+        }
+        let began = Instant::now();
+        let mut child = std::process::Command::new(&bin)
+            .args(["sandbox", "--listen", &listen, "--data-dir"])
+            .arg(&dir)
+            .arg("--kubeconfig")
+            .arg(dir.with_extension("kubeconfig"))
+            .stdout(std::process::Stdio::null())
+            .spawn()?;
+        let healthy = loop {
+            if matches!(client.get(&health).send().await, Ok(r) if r.status().is_success()) {
+                break Some(began.elapsed());
+            }
+            if began.elapsed() > Duration::from_secs(60) {
+                break None;
+            }
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        };
+        rss.push(proc_status_mib(child.id(), "VmRSS").unwrap_or(0.0));
+        child.kill()?;
+        child.wait()?;
+        times_taken.push(healthy.ok_or("the sandbox did not become healthy within 60 s")?);
+    }
+    let peak = rss.iter().copied().fold(0.0, f64::max);
+    println!("start-up to healthy /healthz: {}; VmRSS then up to {peak:.1} MiB", summary(times_taken));
     Ok(())
 }
 

@@ -6,7 +6,7 @@ use std::sync::{Arc, Weak};
 
 use serde_json::{Map, Value, json};
 
-use super::meta::{self, finalizers, is_deleting, set_version};
+use super::meta::{self, finalizers, is_deleting};
 use super::read::ListOptions;
 use super::{Api, MAX_RETRIES, metadata_mut, str_at, target};
 use crate::registry::Resource;
@@ -188,7 +188,7 @@ impl Api {
             let Some(object) = outcome else { continue };
             self.invalidate(resource);
             if holds.is_empty() {
-                self.after_delete(resource, &object, propagation);
+                self.after_delete(&object, propagation);
             } else if is_namespace {
                 self.schedule(Cleanup::Namespace(name.to_string()));
             } else if propagation == Propagation::Foreground {
@@ -263,25 +263,13 @@ impl Api {
     }
 
     /// What follows the removal of an object: its dependents are deleted or orphaned.
-    pub(super) fn after_delete(
-        &self,
-        resource: &Resource,
-        object: &Value,
-        propagation: Propagation,
-    ) -> Vec<String> {
+    pub(super) fn after_delete(&self, object: &Value, propagation: Propagation) {
         let uid = meta::uid(object);
         if !uid.is_empty() {
             let namespace =
                 Some(str_at(object, "/metadata/namespace")).filter(|n| !n.is_empty()).map(str::to_string);
             self.schedule(Cleanup::Dependents { uid: uid.to_string(), namespace, propagation });
         }
-        let _ = resource;
-        Vec::new()
-    }
-
-    /// What follows a create; nothing the sandbox needs today beyond invalidation.
-    pub(super) fn after_create(&self, _resource: &Resource, _object: &Value) -> Vec<String> {
-        Vec::new()
     }
 
     fn schedule(&self, work: Cleanup) {
@@ -477,6 +465,3 @@ pub(super) async fn run_cleanup(api: Weak<Api>, mut rx: tokio::sync::mpsc::Unbou
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
 }
-
-#[allow(unused_imports)]
-use set_version as _;

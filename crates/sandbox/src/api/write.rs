@@ -88,7 +88,7 @@ impl Api {
             return Err(ApiError::method_not_allowed("create", target(resource, "")));
         }
         let mut object = check_body(resource, namespace, None, body)?;
-        let mut warnings = self.validate(resource, &mut object, options.validation)?;
+        let warnings = self.validate(resource, &mut object, options.validation)?;
         prepare_create(resource, &mut object)?;
         super::builtin::default(resource, &mut object);
         self.validate_meta(resource, &object, None)?;
@@ -108,7 +108,6 @@ impl Api {
         match self.commit(&key, None, Some(object)).await? {
             Ok(object) => {
                 self.invalidate(resource);
-                warnings.extend(self.after_create(resource, &object));
                 Ok(Written { object, warnings, created: true })
             }
             Err(_) => Err(ApiError::already_exists(target(resource, &name))),
@@ -251,7 +250,7 @@ impl Api {
         let applied = concord_fieldmanager::apply(&info, None, &config, &m, options.force)
             .map_err(|e| apply_error(resource, name, e))?;
         let mut object = check_body(resource, namespace, Some(name), applied)?;
-        let mut warnings = self.validate(resource, &mut object, options.validation)?;
+        let warnings = self.validate(resource, &mut object, options.validation)?;
         prepare_create(resource, &mut object)?;
         super::builtin::default(resource, &mut object);
         self.validate_meta(resource, &object, None)?;
@@ -264,7 +263,6 @@ impl Api {
         match self.commit(&resource.key(namespace, name), None, Some(object)).await? {
             Ok(object) => {
                 self.invalidate(resource);
-                warnings.extend(self.after_create(resource, &object));
                 Ok(Written { object, warnings, created: true })
             }
             // Someone created it meanwhile: apply to theirs.
@@ -314,7 +312,7 @@ impl Api {
             // The identity of the object is not the patch's to change.
             let url_identity = check_body(resource, namespace, Some(name), Value::Object(new.clone()));
             new = url_identity?;
-            let mut warnings = self.validate(resource, &mut new, options.validation)?;
+            let warnings = self.validate(resource, &mut new, options.validation)?;
             prepare_update(resource, subresource, old, &mut new);
             super::builtin::default(resource, &mut new);
             self.validate_meta(resource, &new, Some(old))?;
@@ -343,11 +341,7 @@ impl Api {
                 Ok(object) => {
                     self.invalidate(resource);
                     if finished {
-                        warnings.extend(self.after_delete(
-                            resource,
-                            &object,
-                            super::delete::Propagation::Background,
-                        ));
+                        self.after_delete(&object, super::delete::Propagation::Background);
                     }
                     return Ok(Written { object, warnings, created: false });
                 }
