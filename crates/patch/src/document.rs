@@ -87,7 +87,13 @@ fn yaml(text: &str) -> Result<Value, DocumentError> {
             .map_err(DocumentError::Thread)?;
         Ok(thread.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
     })?;
-    result.map_err(|e| if yaml_too_deep(&e) { DocumentError::TooDeep } else { DocumentError::Yaml(e.without_snippet().to_string()) })
+    result.map_err(|e| {
+        if yaml_too_deep(&e) {
+            DocumentError::TooDeep
+        } else {
+            DocumentError::Yaml(e.without_snippet().to_string())
+        }
+    })
 }
 
 /// Whether `serde-saphyr` gave up because the document nests deeper than [`MAX_DEPTH`].
