@@ -151,7 +151,7 @@ fn initial_status(resource: &Resource, object: &Map<String, Value>) -> Option<Va
             }))
         }
         ("", "Namespace") => Some(serde_json::json!({"phase": "Active"})),
-        ("", "Pod") => Some(serde_json::json!({"phase": "Pending", "qosClass": "BestEffort"})),
+        ("", "Pod") => Some(serde_json::json!({"phase": "Pending", "qosClass": qos_class(object)})),
         ("", "PersistentVolumeClaim") | ("", "PersistentVolume") => {
             Some(serde_json::json!({"phase": "Pending"}))
         }
@@ -160,6 +160,43 @@ fn initial_status(resource: &Resource, object: &Map<String, Value>) -> Option<Va
             Some(serde_json::json!({}))
         }
         _ => None,
+    }
+}
+
+/// A pod's quality-of-service class, as kube computes it from its containers' resources:
+/// Guaranteed when every container limits CPU and memory and requests exactly its limits, BestEffort when nothing requests or limits anything, else Burstable.
+fn qos_class(pod: &Map<String, Value>) -> &'static str {
+    let containers: Vec<&Value> = ["containers", "initContainers"]
+        .iter()
+        .filter_map(|list| pod.get("spec").and_then(|s| s.get(*list)).and_then(Value::as_array))
+        .flatten()
+        .collect();
+    let amounts = |container: &Value, kind: &str| -> Map<String, Value> {
+        container
+            .get("resources")
+            .and_then(|r| r.get(kind))
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default()
+    };
+    let mut any = false;
+    let mut guaranteed = !containers.is_empty();
+    for container in containers {
+        let (requests, limits) = (amounts(container, "requests"), amounts(container, "limits"));
+        any |= !requests.is_empty() || !limits.is_empty();
+        for resource in ["cpu", "memory"] {
+            let limit = limits.get(resource);
+            // A missing request defaults to the limit.
+            let request = requests.get(resource).or(limit);
+            if limit.is_none() || request != limit {
+                guaranteed = false;
+            }
+        }
+    }
+    match (any, guaranteed) {
+        (false, _) => "BestEffort",
+        (true, true) => "Guaranteed",
+        (true, false) => "Burstable",
     }
 }
 

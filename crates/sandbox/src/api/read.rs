@@ -252,10 +252,11 @@ impl Api {
         }
     }
 
-    /// The Table form of a page, with the columns kubectl shows for the kind.
+    /// The Table form of a page, with the columns kubectl shows for the kind. CPU-heavy for
+    /// large pages: call it off the async runtime.
     pub fn table(&self, page: &ListResult, include: TableOptions) -> Value {
         let objects: Vec<Value> = page.items.iter().filter_map(|b| serde_json::from_slice(b).ok()).collect();
-        let mut table = self.table_of(&page.resource, &objects, include);
+        let mut table = self.table_of(&page.resource, objects, include);
         if let Some(meta) = table.get_mut("metadata").and_then(Value::as_object_mut) {
             meta.insert("resourceVersion".into(), page.revision.to_string().into());
             if let Some(token) = &page.continue_token {
@@ -268,8 +269,8 @@ impl Api {
         table
     }
 
-    /// A Table of the given objects.
-    pub fn table_of(&self, resource: &Resource, objects: &[Value], include: TableOptions) -> Value {
+    /// A Table of the given objects, which it consumes (each row's object is moved, not copied).
+    pub fn table_of(&self, resource: &Resource, objects: Vec<Value>, include: TableOptions) -> Value {
         let printer: &dyn concord_printers::Printer = match &resource.custom {
             Some(custom) => custom.printer.as_ref(),
             None => concord_printers::for_kind(&resource.group, &resource.kind)
@@ -277,35 +278,40 @@ impl Api {
         };
         let now = std::time::SystemTime::now();
         let rows: Vec<Value> = objects
-            .iter()
-            .map(|object| {
-                let mut row = json!({"cells": printer.cells(object, now)});
-                let conditions = printer.conditions(object);
+            .into_iter()
+            .map(|mut object| {
+                let mut row = serde_json::Map::new();
+                row.insert("cells".into(), Value::Array(printer.cells(&object, now)));
+                let conditions = printer.conditions(&object);
                 if !conditions.is_empty() {
-                    row["conditions"] = Value::Array(conditions);
+                    row.insert("conditions".into(), Value::Array(conditions));
                 }
                 let embedded = match include {
                     TableOptions::None => None,
-                    TableOptions::Object => Some(object.clone()),
-                    TableOptions::Metadata => Some(json!({
-                        "kind": "PartialObjectMetadata",
-                        "apiVersion": "meta.k8s.io/v1",
-                        "metadata": object.get("metadata").cloned().unwrap_or_else(|| json!({})),
-                    })),
+                    TableOptions::Object => Some(object),
+                    TableOptions::Metadata => {
+                        let metadata =
+                            object.get_mut("metadata").map(Value::take).unwrap_or_else(|| json!({}));
+                        let mut partial = serde_json::Map::new();
+                        partial.insert("kind".into(), "PartialObjectMetadata".into());
+                        partial.insert("apiVersion".into(), "meta.k8s.io/v1".into());
+                        partial.insert("metadata".into(), metadata);
+                        Some(Value::Object(partial))
+                    }
                 };
-                if let (Some(embedded), Some(map)) = (embedded, row.as_object_mut()) {
-                    map.insert("object".into(), embedded);
+                if let Some(embedded) = embedded {
+                    row.insert("object".into(), embedded);
                 }
-                row
+                Value::Object(row)
             })
             .collect();
-        json!({
-            "kind": "Table",
-            "apiVersion": "meta.k8s.io/v1",
-            "metadata": {},
-            "columnDefinitions": printer.columns().iter().map(|c| c.to_json()).collect::<Vec<_>>(),
-            "rows": rows,
-        })
+        let mut table = serde_json::Map::new();
+        table.insert("kind".into(), "Table".into());
+        table.insert("apiVersion".into(), "meta.k8s.io/v1".into());
+        table.insert("metadata".into(), json!({}));
+        table.insert("columnDefinitions".into(), printer.columns().iter().map(|c| c.to_json()).collect());
+        table.insert("rows".into(), Value::Array(rows));
+        Value::Object(table)
     }
 }
 

@@ -169,7 +169,7 @@ async fn resource_request(
             let object = api.get(resource, ns, name)?;
             let object = if sub == Some("scale") { api.scale(resource, &object) } else { object };
             if request::wants_table(headers) && sub.is_none() {
-                let table = api.table_of(resource, std::slice::from_ref(&object), table_options(query)?);
+                let table = api.table_of(resource, vec![object], table_options(query)?);
                 return Ok(json_response(StatusCode::OK, &table));
             }
             Ok(json_response(StatusCode::OK, &object))
@@ -178,7 +178,13 @@ async fn resource_request(
             let options = list_options(query)?;
             let page = api.list(resource, ns, &options)?;
             if request::wants_table(headers) {
-                return Ok(json_response(StatusCode::OK, &api.table(&page, table_options(query)?)));
+                let include = table_options(query)?;
+                let api = api.clone();
+                // Printing thousands of rows is CPU work: keep it off the async workers.
+                let table = tokio::task::spawn_blocking(move || api.table(&page, include))
+                    .await
+                    .map_err(|e| ApiError::internal(format!("rendering the table failed: {e}")))?;
+                return Ok(json_response(StatusCode::OK, &table));
             }
             Ok(list_response(resource, &page))
         }
@@ -334,7 +340,7 @@ fn aggregated_response(doc: Value) -> Response {
     ([(header::CONTENT_TYPE, discovery::AGGREGATED)], body).into_response()
 }
 
-/// A list answer, assembled from the stored bytes without re-encoding each item.
+/// A list answer, streamed from the stored bytes: no item is re-encoded or copied.
 fn list_response(resource: &Resource, page: &crate::api::ListResult) -> Response {
     let mut metadata = serde_json::Map::new();
     metadata.insert("resourceVersion".into(), page.revision.to_string().into());
@@ -345,19 +351,20 @@ fn list_response(resource: &Resource, page: &crate::api::ListResult) -> Response
         metadata.insert("remainingItemCount".into(), remaining.into());
     }
     let head = serde_json::json!({"kind": format!("{}List", resource.kind), "apiVersion": resource.api_version(), "metadata": metadata});
-    let mut body = serde_json::to_vec(&head).unwrap_or_default();
-    body.pop(); // the closing brace: items follow
-    let size: usize = page.items.iter().map(|i| i.len() + 1).sum();
-    body.reserve(size + 16);
-    body.extend_from_slice(b",\"items\":[");
-    for (i, item) in page.items.iter().enumerate() {
-        if i > 0 {
-            body.push(b',');
-        }
-        body.extend_from_slice(item);
-    }
-    body.extend_from_slice(b"]}");
-    ([(header::CONTENT_TYPE, "application/json")], body).into_response()
+    let mut head = serde_json::to_vec(&head).unwrap_or_default();
+    head.pop(); // the closing brace: items follow
+    head.extend_from_slice(b",\"items\":[");
+    let items = page.items.clone();
+    let chunks = std::iter::once(Bytes::from(head))
+        .chain(items.into_iter().enumerate().flat_map(|(i, item)| {
+            let separator = (i > 0).then(|| Bytes::from_static(b","));
+            separator.into_iter().chain(std::iter::once(Bytes::from_owner(item)))
+        }))
+        .chain(std::iter::once(Bytes::from_static(b"]}")))
+        .map(Ok::<_, std::convert::Infallible>);
+    let mut response = Response::new(Body::from_stream(futures_util::stream::iter(chunks)));
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    response
 }
 
 fn written_response(written: crate::api::Written) -> Response {
@@ -403,7 +410,7 @@ fn watch(
     let stream = futures_util::StreamExt::map(stream, move |event| {
         let line = match &table {
             Some((api, resource, Ok(include))) if matches!(event.kind, "ADDED" | "MODIFIED" | "DELETED") => {
-                let table = api.table_of(resource, &[event.object()], *include);
+                let table = api.table_of(resource, vec![event.object()], *include);
                 let mut line = serde_json::to_vec(&serde_json::json!({"type": event.kind, "object": table}))
                     .unwrap_or_default();
                 line.push(b'\n');
