@@ -252,67 +252,100 @@ impl Api {
         }
     }
 
-    /// The Table form of a page, with the columns kubectl shows for the kind. CPU-heavy for
-    /// large pages: call it off the async runtime.
-    pub fn table(&self, page: &ListResult, include: TableOptions) -> Value {
-        let objects: Vec<Value> = page.items.iter().filter_map(|b| serde_json::from_slice(b).ok()).collect();
-        let mut table = self.table_of(&page.resource, objects, include);
-        if let Some(meta) = table.get_mut("metadata").and_then(Value::as_object_mut) {
-            meta.insert("resourceVersion".into(), page.revision.to_string().into());
-            if let Some(token) = &page.continue_token {
-                meta.insert("continue".into(), token.clone().into());
-            }
-            if let Some(remaining) = page.remaining {
-                meta.insert("remainingItemCount".into(), remaining.into());
-            }
+    /// The Table form of a page, with the columns kubectl shows for the kind, as JSON bytes.
+    /// Rows are printed and encoded one object at a time, so memory stays near one object's
+    /// worth plus the output. CPU-heavy for large pages: call it off the async runtime.
+    pub fn table(&self, page: &ListResult, include: TableOptions) -> Vec<u8> {
+        let printer = printer_of(&page.resource);
+        let mut metadata = serde_json::Map::new();
+        metadata.insert("resourceVersion".into(), page.revision.to_string().into());
+        if let Some(token) = &page.continue_token {
+            metadata.insert("continue".into(), token.clone().into());
         }
-        table
+        if let Some(remaining) = page.remaining {
+            metadata.insert("remainingItemCount".into(), remaining.into());
+        }
+        let head = table_head(printer, Value::Object(metadata));
+        let mut out = serde_json::to_vec(&head).unwrap_or_default();
+        out.pop(); // the closing brace: rows follow
+        out.extend_from_slice(b",\"rows\":[");
+        let now = std::time::SystemTime::now();
+        let mut first = true;
+        for bytes in &page.items {
+            let Ok(object) = serde_json::from_slice::<Value>(bytes) else { continue };
+            if !first {
+                out.push(b',');
+            }
+            first = false;
+            // Writing into a Vec cannot fail.
+            let _ = serde_json::to_writer(&mut out, &table_row(printer, object, include, now));
+        }
+        out.extend_from_slice(b"]}");
+        out
     }
 
     /// A Table of the given objects, which it consumes (each row's object is moved, not copied).
     pub fn table_of(&self, resource: &Resource, objects: Vec<Value>, include: TableOptions) -> Value {
-        let printer: &dyn concord_printers::Printer = match &resource.custom {
-            Some(custom) => custom.printer.as_ref(),
-            None => concord_printers::for_kind(&resource.group, &resource.kind)
-                .unwrap_or_else(concord_printers::default_printer),
-        };
+        let printer = printer_of(resource);
         let now = std::time::SystemTime::now();
-        let rows: Vec<Value> = objects
-            .into_iter()
-            .map(|mut object| {
-                let mut row = serde_json::Map::new();
-                row.insert("cells".into(), Value::Array(printer.cells(&object, now)));
-                let conditions = printer.conditions(&object);
-                if !conditions.is_empty() {
-                    row.insert("conditions".into(), Value::Array(conditions));
-                }
-                let embedded = match include {
-                    TableOptions::None => None,
-                    TableOptions::Object => Some(object),
-                    TableOptions::Metadata => {
-                        let metadata =
-                            object.get_mut("metadata").map(Value::take).unwrap_or_else(|| json!({}));
-                        let mut partial = serde_json::Map::new();
-                        partial.insert("kind".into(), "PartialObjectMetadata".into());
-                        partial.insert("apiVersion".into(), "meta.k8s.io/v1".into());
-                        partial.insert("metadata".into(), metadata);
-                        Some(Value::Object(partial))
-                    }
-                };
-                if let Some(embedded) = embedded {
-                    row.insert("object".into(), embedded);
-                }
-                Value::Object(row)
-            })
-            .collect();
-        let mut table = serde_json::Map::new();
-        table.insert("kind".into(), "Table".into());
-        table.insert("apiVersion".into(), "meta.k8s.io/v1".into());
-        table.insert("metadata".into(), json!({}));
-        table.insert("columnDefinitions".into(), printer.columns().iter().map(|c| c.to_json()).collect());
-        table.insert("rows".into(), Value::Array(rows));
-        Value::Object(table)
+        let rows: Vec<Value> =
+            objects.into_iter().map(|object| table_row(printer, object, include, now)).collect();
+        let mut table = table_head(printer, json!({}));
+        if let Some(map) = table.as_object_mut() {
+            map.insert("rows".into(), Value::Array(rows));
+        }
+        table
     }
+}
+
+/// The printer kube-apiserver uses for a resource's Table form.
+fn printer_of(resource: &Resource) -> &dyn concord_printers::Printer {
+    match &resource.custom {
+        Some(custom) => custom.printer.as_ref(),
+        None => concord_printers::for_kind(&resource.group, &resource.kind)
+            .unwrap_or_else(concord_printers::default_printer),
+    }
+}
+
+/// A Table without its rows.
+fn table_head(printer: &dyn concord_printers::Printer, metadata: Value) -> Value {
+    let mut table = serde_json::Map::new();
+    table.insert("kind".into(), "Table".into());
+    table.insert("apiVersion".into(), "meta.k8s.io/v1".into());
+    table.insert("metadata".into(), metadata);
+    table.insert("columnDefinitions".into(), printer.columns().iter().map(|c| c.to_json()).collect());
+    Value::Object(table)
+}
+
+/// One row: the object's cells and conditions, and the object itself as `include` asks.
+fn table_row(
+    printer: &dyn concord_printers::Printer,
+    mut object: Value,
+    include: TableOptions,
+    now: std::time::SystemTime,
+) -> Value {
+    let mut row = serde_json::Map::new();
+    row.insert("cells".into(), Value::Array(printer.cells(&object, now)));
+    let conditions = printer.conditions(&object);
+    if !conditions.is_empty() {
+        row.insert("conditions".into(), Value::Array(conditions));
+    }
+    let embedded = match include {
+        TableOptions::None => None,
+        TableOptions::Object => Some(object),
+        TableOptions::Metadata => {
+            let metadata = object.get_mut("metadata").map(Value::take).unwrap_or_else(|| json!({}));
+            let mut partial = serde_json::Map::new();
+            partial.insert("kind".into(), "PartialObjectMetadata".into());
+            partial.insert("apiVersion".into(), "meta.k8s.io/v1".into());
+            partial.insert("metadata".into(), metadata);
+            Some(Value::Object(partial))
+        }
+    };
+    if let Some(embedded) = embedded {
+        row.insert("object".into(), embedded);
+    }
+    Value::Object(row)
 }
 
 /// 504 kube-apiserver gives for a list at a revision it has not reached.

@@ -310,8 +310,7 @@ impl Api {
                 return Err(ApiError::internal("stored object is not a map"));
             };
             // The identity of the object is not the patch's to change.
-            let url_identity = check_body(resource, namespace, Some(name), Value::Object(new.clone()));
-            new = url_identity?;
+            new = check_body(resource, namespace, Some(name), Value::Object(new))?;
             let warnings = self.validate(resource, &mut new, options.validation)?;
             prepare_update(resource, subresource, old, &mut new);
             super::builtin::default(resource, &mut new);
@@ -324,7 +323,7 @@ impl Api {
                 return Err(ApiError::internal("the field manager returned a non-object"));
             };
             set_version(&mut new, revision);
-            if Value::Object(new.clone()) == live {
+            if live.as_object() == Some(&new) {
                 // Nothing changed: kube-apiserver does not write, and the version stays.
                 return Ok(Written { object: live, warnings, created: false });
             }

@@ -184,7 +184,7 @@ async fn resource_request(
                 let table = tokio::task::spawn_blocking(move || api.table(&page, include))
                     .await
                     .map_err(|e| ApiError::internal(format!("rendering the table failed: {e}")))?;
-                return Ok(json_response(StatusCode::OK, &table));
+                return Ok(([(header::CONTENT_TYPE, "application/json")], table).into_response());
             }
             Ok(list_response(resource, &page))
         }
