@@ -409,8 +409,8 @@ pub struct Registry {
 }
 
 impl Registry {
-    /// The built-in resources plus the custom resources of `crds` (established or not: a CRD's
-    /// resources are served as soon as it is created, as the sandbox has no controllers to wait for).
+    /// The built-in resources plus `custom` ones (from the stored CRDs: a CRD's resources are
+    /// served as soon as it is created, as the sandbox has no controller to establish it).
     pub fn new(custom: Vec<Resource>) -> Registry {
         let mut registry = Registry::default();
         for r in BUILTINS.iter().map(Builtin::resource).chain(custom) {
