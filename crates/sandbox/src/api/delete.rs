@@ -369,20 +369,10 @@ impl Api {
         name: &str,
         owner: &str,
     ) -> Result<(), ApiError> {
-        let patch = |live: &Value| {
-            let mut new = live.as_object().cloned().unwrap_or_default();
-            let meta = metadata_mut(&mut new);
-            if let Some(Value::Array(refs)) = meta.get_mut("ownerReferences") {
-                refs.retain(|r| str_at(r, "/uid") != owner);
-                if refs.is_empty() {
-                    meta.remove("ownerReferences");
-                }
-            }
-            Ok(super::write::Modified::Update(new))
-        };
-        let options =
-            super::WriteOptions { field_manager: "kube-controller-manager".into(), ..Default::default() };
-        self.modify(resource, namespace, name, None, &options, None, patch).await.map(|_| ())
+        self.remove_from_metadata_list(resource, namespace, name, "ownerReferences", |r| {
+            str_at(r, "/uid") == owner
+        })
+        .await
     }
 
     /// Removes one finalizer from an object (which completes its deletion if it was the last).
@@ -393,20 +383,36 @@ impl Api {
         name: &str,
         finalizer: &str,
     ) -> Result<(), ApiError> {
-        let patch = |live: &Value| {
+        self.remove_from_metadata_list(resource, namespace, name, "finalizers", |f| {
+            f.as_str() == Some(finalizer)
+        })
+        .await
+    }
+
+    /// Removes the entries `remove` selects from a list in the object's metadata (and the list
+    /// itself once empty), writing as kube's controller manager does.
+    async fn remove_from_metadata_list(
+        &self,
+        resource: &Arc<Resource>,
+        namespace: Option<&str>,
+        name: &str,
+        field: &str,
+        remove: impl Fn(&Value) -> bool,
+    ) -> Result<(), ApiError> {
+        let change = |live: &Value| {
             let mut new = live.as_object().cloned().unwrap_or_default();
             let meta = metadata_mut(&mut new);
-            if let Some(Value::Array(list)) = meta.get_mut("finalizers") {
-                list.retain(|f| f.as_str() != Some(finalizer));
+            if let Some(Value::Array(list)) = meta.get_mut(field) {
+                list.retain(|entry| !remove(entry));
                 if list.is_empty() {
-                    meta.remove("finalizers");
+                    meta.remove(field);
                 }
             }
             Ok(super::write::Modified::Update(new))
         };
         let options =
             super::WriteOptions { field_manager: "kube-controller-manager".into(), ..Default::default() };
-        self.modify(resource, namespace, name, None, &options, None, patch).await.map(|_| ())
+        self.modify(resource, namespace, name, None, &options, None, change).await.map(|_| ())
     }
 
     /// Deletes everything in a terminating namespace, then the namespace itself.

@@ -28,6 +28,9 @@ pub struct ListOptions {
     pub resource_version: Option<String>,
     /// `resourceVersionMatch`.
     pub resource_version_match: Option<String>,
+    /// The resource's field labels, kept by [`ListOptions::for_resource`] so matching many
+    /// objects does not rebuild them per object.
+    pub(crate) field_labels: Option<concord_apimachinery::fields::FieldLabels>,
 }
 
 /// How a Table answer includes each row's object (`includeObject`).
@@ -59,6 +62,21 @@ pub struct ListResult {
 
 const EXPIRED_CONTINUE: &str = "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.";
 
+impl ListResult {
+    /// The list's `metadata`: resourceVersion, and `continue` and `remainingItemCount` when set.
+    pub fn metadata(&self) -> Value {
+        let mut metadata = serde_json::Map::new();
+        metadata.insert("resourceVersion".into(), self.revision.to_string().into());
+        if let Some(token) = &self.continue_token {
+            metadata.insert("continue".into(), token.clone().into());
+        }
+        if let Some(remaining) = self.remaining {
+            metadata.insert("remainingItemCount".into(), remaining.into());
+        }
+        Value::Object(metadata)
+    }
+}
+
 impl ListOptions {
     /// Whether an object passes the selectors.
     pub fn matches(&self, resource: &Resource, object: &Value) -> bool {
@@ -69,10 +87,14 @@ impl ListOptions {
                 return false;
             }
         }
-        if let Some(fields) = &self.field_selector
-            && !resource.field_labels().matches(fields, object)
-        {
-            return false;
+        if let Some(fields) = &self.field_selector {
+            let matched = match &self.field_labels {
+                Some(labels) => labels.matches(fields, object),
+                None => resource.field_labels().matches(fields, object),
+            };
+            if !matched {
+                return false;
+            }
         }
         true
     }
@@ -81,14 +103,16 @@ impl ListOptions {
     /// otherwise) and puts it in canonical form.
     pub fn for_resource(mut self, resource: &Resource) -> Result<ListOptions, ApiError> {
         if let Some(fields) = &self.field_selector {
-            let converted =
-                resource.field_labels().convert(fields).map_err(|e| ApiError::bad_request(e.to_string()))?;
+            let labels = resource.field_labels();
+            let converted = labels.convert(fields).map_err(|e| ApiError::bad_request(e.to_string()))?;
             self.field_selector = Some(converted);
+            self.field_labels = Some(labels);
         }
         Ok(self)
     }
 
-    fn filters(&self) -> bool {
+    /// Whether any selector filters objects out.
+    pub(super) fn filters(&self) -> bool {
         self.label_selector.as_ref().is_some_and(|s| !s.is_empty())
             || self.field_selector.as_ref().is_some_and(|s| !s.is_empty())
     }
@@ -257,15 +281,7 @@ impl Api {
     /// worth plus the output. CPU-heavy for large pages: call it off the async runtime.
     pub fn table(&self, page: &ListResult, include: TableOptions) -> Vec<u8> {
         let printer = printer_of(&page.resource);
-        let mut metadata = serde_json::Map::new();
-        metadata.insert("resourceVersion".into(), page.revision.to_string().into());
-        if let Some(token) = &page.continue_token {
-            metadata.insert("continue".into(), token.clone().into());
-        }
-        if let Some(remaining) = page.remaining {
-            metadata.insert("remainingItemCount".into(), remaining.into());
-        }
-        let head = table_head(printer, Value::Object(metadata));
+        let head = table_head(printer, page.metadata());
         let mut out = serde_json::to_vec(&head).unwrap_or_default();
         out.pop(); // the closing brace: rows follow
         out.extend_from_slice(b",\"rows\":[");

@@ -102,11 +102,7 @@ impl Api {
         body: Value,
         options: &WriteOptions,
     ) -> Result<Written, ApiError> {
-        let precondition = body
-            .pointer("/metadata/resourceVersion")
-            .and_then(Value::as_str)
-            .filter(|v| !v.is_empty())
-            .map(str::to_string);
+        let precondition = body.as_object().and_then(super::meta::request_version);
         let res = resource.clone();
         let written = self
             .modify(resource, namespace, name, Some("scale"), options, precondition, move |live| {

@@ -174,7 +174,7 @@ impl Watcher {
         };
         for (_, stored) in page.items {
             let event = WatchEvent { kind: "ADDED", object: stored.bytes.clone() };
-            if self.filtering() {
+            if self.options.list.filters() {
                 let Ok(object) = serde_json::from_slice::<Value>(&stored.bytes) else { continue };
                 if !self.options.list.matches(&self.resource, &object) {
                     continue;
@@ -191,11 +191,6 @@ impl Watcher {
         Some(page.revision)
     }
 
-    fn filtering(&self) -> bool {
-        self.options.list.label_selector.as_ref().is_some_and(|s| !s.is_empty())
-            || self.options.list.field_selector.as_ref().is_some_and(|s| !s.is_empty())
-    }
-
     /// The event a watcher sees for a store event, honouring selector transitions.
     fn translate(&self, event: &concord_store::Event) -> Option<WatchEvent> {
         let matches = |bytes: &[u8]| -> Option<Value> {
@@ -204,7 +199,7 @@ impl Watcher {
         };
         match (&event.value, &event.prev) {
             (Some(value), prev) => {
-                if !self.filtering() {
+                if !self.options.list.filters() {
                     let kind = if prev.is_some() { "MODIFIED" } else { "ADDED" };
                     return Some(WatchEvent { kind, object: value.clone() });
                 }
@@ -220,7 +215,7 @@ impl Watcher {
             }
             (None, Some(prev)) => {
                 let mut object: Value = serde_json::from_slice(&prev.bytes).ok()?;
-                if self.filtering() && !self.options.list.matches(&self.resource, &object) {
+                if self.options.list.filters() && !self.options.list.matches(&self.resource, &object) {
                     return None;
                 }
                 if let Some(meta) = object.get_mut("metadata").and_then(Value::as_object_mut) {

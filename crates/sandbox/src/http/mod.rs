@@ -62,7 +62,8 @@ async fn handle(
         let user = server.authn.authenticate(&headers, Some(peer))?;
         let policy = server.api.policy();
         let user = auth::impersonate(&policy, user, &headers)?;
-        route(&server, &user, &method, &path, &query, &headers, body).await
+        // One policy snapshot serves the whole request: impersonation and authorization.
+        route(&server, &policy, &user, &method, &path, &query, &headers, body).await
     }
     .await;
     match result {
@@ -77,6 +78,7 @@ async fn handle(
 #[allow(clippy::too_many_arguments)]
 async fn route(
     server: &Server,
+    policy: &concord_apimachinery::rbac::Policy,
     user: &UserInfo,
     method: &Method,
     path: &str,
@@ -86,8 +88,7 @@ async fn route(
 ) -> Result<Response, ApiError> {
     let api = &server.api;
     let Some(request) = request::parse_path(path) else {
-        let policy = api.policy();
-        auth::authorize(&policy, &auth::path_attributes(user, method.as_str(), path))?;
+        auth::authorize(policy, &auth::path_attributes(user, method.as_str(), path))?;
         return non_resource(server, path, query, headers);
     };
     if !request::accepts_json(headers) && !request::wants_table(headers) {
@@ -96,8 +97,7 @@ async fn route(
     let registry = api.registry();
     if request.resource.is_empty() {
         // Group-version discovery.
-        let policy = api.policy();
-        auth::authorize(&policy, &auth::path_attributes(user, method.as_str(), path))?;
+        auth::authorize(policy, &auth::path_attributes(user, method.as_str(), path))?;
         return match discovery::resource_list(&registry, &request.group, &request.version) {
             Some(doc) => Ok(json_response(StatusCode::OK, &doc)),
             None => Err(ApiError::no_such_resource()),
@@ -126,7 +126,6 @@ async fn route(
     if verb.is_empty() {
         return Err(ApiError::method_not_allowed(method.as_str(), status_target(&resource, "")));
     }
-    let policy = api.policy();
     let mut attributes = auth::resource_attributes(user, verb, &request);
     if matches!(verb, "list" | "watch") {
         // kube-apiserver authorizes a list or watch of one name (fieldSelector metadata.name=x)
@@ -138,10 +137,10 @@ async fn route(
             attributes = attributes.name(name);
         }
     }
-    auth::authorize(&policy, &attributes)?;
+    auth::authorize(policy, &attributes)?;
     if resource.group == "authorization.k8s.io" {
         let body = object_body(headers, &body)?;
-        return reviews::review(api, &policy, user, &resource, body)
+        return reviews::review(policy, user, &resource, body)
             .map(|v| json_response(StatusCode::CREATED, &v));
     }
     resource_request(server, &resource, &request, verb, query, headers, body).await
@@ -342,15 +341,7 @@ fn aggregated_response(doc: Value) -> Response {
 
 /// A list answer, streamed from the stored bytes: no item is re-encoded or copied.
 fn list_response(resource: &Resource, page: &crate::api::ListResult) -> Response {
-    let mut metadata = serde_json::Map::new();
-    metadata.insert("resourceVersion".into(), page.revision.to_string().into());
-    if let Some(token) = &page.continue_token {
-        metadata.insert("continue".into(), token.clone().into());
-    }
-    if let Some(remaining) = page.remaining {
-        metadata.insert("remainingItemCount".into(), remaining.into());
-    }
-    let head = serde_json::json!({"kind": format!("{}List", resource.kind), "apiVersion": resource.api_version(), "metadata": metadata});
+    let head = serde_json::json!({"kind": format!("{}List", resource.kind), "apiVersion": resource.api_version(), "metadata": page.metadata()});
     let mut head = serde_json::to_vec(&head).unwrap_or_default();
     head.pop(); // the closing brace: items follow
     head.extend_from_slice(b",\"items\":[");
@@ -456,6 +447,7 @@ fn list_options(query: &Query) -> Result<ListOptions, ApiError> {
             .get("resourceVersionMatch")
             .filter(|s| !s.is_empty())
             .map(str::to_string),
+        field_labels: None,
     })
 }
 

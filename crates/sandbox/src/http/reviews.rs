@@ -4,18 +4,11 @@
 use concord_apimachinery::rbac::{Attributes, Policy, UserInfo};
 use serde_json::{Value, json};
 
-use crate::api::Api;
 use crate::registry::Resource;
 use crate::status::ApiError;
 
 /// Answers a review of the requesting user.
-pub fn review(
-    _api: &Api,
-    policy: &Policy,
-    user: &UserInfo,
-    resource: &Resource,
-    body: Value,
-) -> Result<Value, ApiError> {
+pub fn review(policy: &Policy, user: &UserInfo, resource: &Resource, body: Value) -> Result<Value, ApiError> {
     if !body.is_object() {
         return Err(ApiError::bad_request(format!(
             "the body of the request was not a {} object",

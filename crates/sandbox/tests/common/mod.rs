@@ -39,19 +39,16 @@ impl TestSandbox {
 
     /// Runs kubectl and asserts it succeeded; returns its stdout.
     pub async fn kubectl(&self, args: &[&str]) -> String {
-        let out = self.kubectl_in(args, None).await;
-        assert!(
-            out.status.success(),
-            "kubectl {args:?} failed:\nstdout: {}\nstderr: {}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).into_owned()
+        self.kubectl_ok(args, None).await
     }
 
     /// Runs kubectl with a document on stdin and asserts it succeeded.
     pub async fn kubectl_stdin(&self, args: &[&str], stdin: &str) -> String {
-        let out = self.kubectl_in(args, Some(stdin)).await;
+        self.kubectl_ok(args, Some(stdin)).await
+    }
+
+    async fn kubectl_ok(&self, args: &[&str], stdin: Option<&str>) -> String {
+        let out = self.kubectl_in(args, stdin).await;
         assert!(
             out.status.success(),
             "kubectl {args:?} failed:\nstdout: {}\nstderr: {}",
