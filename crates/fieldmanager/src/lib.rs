@@ -179,11 +179,16 @@ fn track_update(
         ignored: &ignored,
         now,
     };
+    // The comparison skips managedFields, so `old` serves as it is.
+    let type_meta;
     let baseline = match old {
-        Some(old) => without_managed_fields(old),
-        None => updater::type_meta_of(new),
+        Some(old) => old,
+        None => {
+            type_meta = updater::type_meta_of(new);
+            &type_meta
+        }
     };
-    write.update(&baseline, new, &mut managed, manager.name);
+    write.update(baseline, new, &mut managed, manager.name);
     set_managed_fields(new, managed::encode(&managed));
     Ok(())
 }

@@ -109,23 +109,23 @@ pub(crate) struct Managed {
 }
 
 /// One entry as written, before validation.
-pub(crate) struct RawEntry {
+pub(crate) struct RawEntry<'v> {
     manager: String,
     operation: String,
     api_version: String,
     time: Option<i64>,
     fields_type: String,
-    fields_v1: Option<Value>,
+    fields_v1: Option<&'v Value>,
     subresource: String,
 }
 
 /// The entries of a `managedFields` value: `None` when absent or unreadable (kube-apiserver's
 /// object accessor then reports none), `Some` of a possibly empty list otherwise.
-pub(crate) fn read(value: Option<&Value>) -> Option<Vec<RawEntry>> {
+pub(crate) fn read(value: Option<&Value>) -> Option<Vec<RawEntry<'_>>> {
     value?.as_array()?.iter().map(read_entry).collect()
 }
 
-fn read_entry(item: &Value) -> Option<RawEntry> {
+fn read_entry(item: &Value) -> Option<RawEntry<'_>> {
     let object = item.as_object()?;
     let string = |name: &str| -> Option<String> {
         match object.get(name) {
@@ -141,7 +141,7 @@ fn read_entry(item: &Value) -> Option<RawEntry> {
     };
     let fields_v1 = match object.get("fieldsV1") {
         None | Some(Value::Null) => None,
-        Some(v @ Value::Object(_)) => Some(v.clone()),
+        Some(v @ Value::Object(_)) => Some(v),
         Some(_) => return None,
     };
     Some(RawEntry {
@@ -157,7 +157,7 @@ fn read_entry(item: &Value) -> Option<RawEntry> {
 
 /// Whether a request's `managedFields` asks to reset tracking: an empty list, or a list of one
 /// empty entry.
-pub(crate) fn is_reset(entries: Option<&[RawEntry]>) -> bool {
+pub(crate) fn is_reset(entries: Option<&[RawEntry<'_>]>) -> bool {
     match entries {
         Some([]) => true,
         Some([e]) => {
@@ -174,7 +174,7 @@ pub(crate) fn is_reset(entries: Option<&[RawEntry]>) -> bool {
 }
 
 /// Validates and decodes entries (kube-apiserver's `DecodeManagedFields`).
-pub(crate) fn decode(entries: &[RawEntry]) -> Result<Managed, String> {
+pub(crate) fn decode(entries: &[RawEntry<'_>]) -> Result<Managed, String> {
     let mut managed = Managed::default();
     for (i, entry) in entries.iter().enumerate() {
         let operation = match entry.operation.as_str() {
@@ -190,7 +190,7 @@ pub(crate) fn decode(entries: &[RawEntry]) -> Result<Managed, String> {
             "" => return Err(format!("missing fieldsType in managed fields entry {i}")),
             other => return Err(format!("invalid fieldsType \"{other}\" in managed fields entry {i}")),
         }
-        let set = match &entry.fields_v1 {
+        let set = match entry.fields_v1 {
             Some(fields) => Set::from_fields_v1(fields).map_err(|e| format!("error decoding set: {e}"))?,
             None => Set::new(),
         };

@@ -5,6 +5,7 @@
 //! A node's *children* hold longer paths; a child node is never empty. In `fieldsV1`, a member
 //! that also has children is written as its children plus `".": {}`.
 
+use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value};
@@ -80,14 +81,19 @@ impl Set {
         }
     }
 
-    /// The paths of both sets.
+    /// The paths of both sets. Walks the smaller side of each node, so intersecting a large set
+    /// with the few paths a write changed costs only those paths.
     pub fn intersection(&self, other: &Set) -> Set {
-        let members = self.members.intersection(&other.members).cloned().collect();
-        let children = self
+        let (small, large) =
+            if self.members.len() <= other.members.len() { (self, other) } else { (other, self) };
+        let members = small.members.iter().filter(|m| large.members.contains(*m)).cloned().collect();
+        let (small, large) =
+            if self.children.len() <= other.children.len() { (self, other) } else { (other, self) };
+        let children = small
             .children
             .iter()
             .filter_map(|(element, child)| {
-                let common = child.intersection(other.children.get(element)?);
+                let common = child.intersection(large.children.get(element)?);
                 (!common.is_empty()).then(|| (element.clone(), common))
             })
             .collect();
@@ -97,19 +103,25 @@ impl Set {
     /// The paths of `self` that are not in `other`. A member of `other` does not take away the
     /// paths below it (see [`Set::recursive_difference`]).
     pub(crate) fn difference(&self, other: &Set) -> Set {
-        let members = self.members.difference(&other.members).cloned().collect();
-        let children = self
-            .children
-            .iter()
-            .filter_map(|(element, child)| match other.children.get(element) {
-                Some(theirs) => {
-                    let rest = child.difference(theirs);
-                    (!rest.is_empty()).then(|| (element.clone(), rest))
+        let mut out = self.clone();
+        out.remove_all(other);
+        out
+    }
+
+    /// Removes the paths of `other` from `self` in place, in time proportional to `other`:
+    /// [`Set::difference`] without copying `self`.
+    pub(crate) fn remove_all(&mut self, other: &Set) {
+        for member in &other.members {
+            self.members.remove(member);
+        }
+        for (element, theirs) in &other.children {
+            if let Some(child) = self.children.get_mut(element) {
+                child.remove_all(theirs);
+                if child.is_empty() {
+                    self.children.remove(element);
                 }
-                None => Some((element.clone(), child.clone())),
-            })
-            .collect();
-        Set { members, children }
+            }
+        }
     }
 
     /// The paths of `self` that are neither in `other` nor below one of its paths.
@@ -228,15 +240,23 @@ impl Set {
             };
             let inner = inner.as_object().ok_or_else(|| format!("{key}: expected an object"))?;
             let (grandchildren, child_is_member) = Set::read(inner)?;
-            if child_is_member {
-                set.get_or_insert_with(Set::default).members.insert(element.clone());
-            }
-            if let Some(grandchildren) = grandchildren {
-                set.get_or_insert_with(Set::default)
-                    .children
-                    .entry(element)
-                    .or_default()
-                    .union_with(&grandchildren);
+            let set = set.get_or_insert_with(Set::default);
+            match grandchildren {
+                Some(grandchildren) => {
+                    if child_is_member {
+                        set.members.insert(element.clone());
+                    }
+                    // Two keys can name one element (`k:` fields in another order): merge them.
+                    match set.children.entry(element) {
+                        Entry::Vacant(slot) => {
+                            slot.insert(grandchildren);
+                        }
+                        Entry::Occupied(mut slot) => slot.get_mut().union_with(&grandchildren),
+                    }
+                }
+                None => {
+                    set.members.insert(element);
+                }
             }
         }
         if set.is_none() {
@@ -303,6 +323,7 @@ mod tests {
         let a = set(&[&[f("a")], &[f("b"), f("c")], &[f("b"), f("d")]]);
         let b = set(&[&[f("b")], &[f("b"), f("c")]]);
         assert_eq!(a.intersection(&b), set(&[&[f("b"), f("c")]]));
+        assert_eq!(b.intersection(&a), a.intersection(&b));
         assert_eq!(a.difference(&b), set(&[&[f("a")], &[f("b"), f("d")]]));
         assert_eq!(a.recursive_difference(&b), set(&[&[f("a")]]));
         let u = a.union(&b);

@@ -78,15 +78,17 @@ impl Write<'_, '_> {
             if id == writer {
                 continue;
             }
-            let taken = owned.set.intersection(&changed);
             if !force {
+                let taken = owned.set.intersection(&changed);
                 conflicts.extend(taken.paths().into_iter().map(|path| FoundConflict {
                     manager: id.clone(),
                     api_version: owned.api_version.clone(),
                     path,
                 }));
             }
-            owned.set = owned.set.difference(&taken).difference(&relevant.removed);
+            // In place: a write usually changes a few paths of large sets.
+            owned.set.remove_all(&changed);
+            owned.set.remove_all(&relevant.removed);
         }
         if !conflicts.is_empty() {
             return Err(conflicts);
@@ -110,11 +112,13 @@ impl Write<'_, '_> {
             .recursive_difference(self.ignored)
             .difference(&strip_set());
         if !gained.is_empty() {
-            let set = match managed.fields.get(&id) {
-                Some(previous) => gained.union(&previous.set),
-                None => gained,
-            };
-            managed.fields.insert(id.clone(), Owned { set, api_version: self.api_version.to_owned() });
+            match managed.fields.get_mut(&id) {
+                Some(previous) => previous.set.union_with(&gained),
+                None => {
+                    let owned = Owned { set: gained, api_version: self.api_version.to_owned() };
+                    managed.fields.insert(id.clone(), owned);
+                }
+            }
             managed.times.insert(id, self.now);
         }
         managed::cap_updaters(managed);
@@ -148,7 +152,7 @@ impl Write<'_, '_> {
         };
         self.take_over(live, &pruned, managed, &id, force)?;
         if let Some(owned) = managed.fields.get_mut(&id) {
-            owned.set = owned.set.difference(&strip_set());
+            owned.set.remove_all(&strip_set());
         }
         managed.fields.retain(|_, owned| !owned.set.is_empty());
         if crate::value::eq(live, &pruned) {

@@ -94,6 +94,12 @@ fn compare_at(
     path: &mut Vec<PathElement>,
     out: &mut Comparison,
 ) {
+    // Most of an object is unchanged by a write: equal values hold no change to find.
+    if let (Some(l), Some(r)) = (lhs, rhs)
+        && l == r
+    {
+        return;
+    }
     let atom = typer.atom_of_pair(ty, lhs, rhs);
     let descended = match atom {
         _ if atom.is_leaf() => false,
@@ -103,6 +109,11 @@ fn compare_at(
                 false
             } else {
                 for (key, l_child, r_child) in zip_maps(l, r) {
+                    // Nobody owns managedFields (see `updater::strip_set`), so its changes are
+                    // never anybody's: skipping it spares walking the largest part of metadata.
+                    if key == "managedFields" && is_metadata(path) {
+                        continue;
+                    }
                     path.push(PathElement::Field(key.clone()));
                     compare_at(typer, typer.field(ty, key), l_child, r_child, path, out);
                     path.pop();
@@ -133,6 +144,11 @@ fn compare_at(
         (Some(l), Some(r)) if !descended && !value::eq(l, r) => out.modified.insert(path),
         _ => {}
     }
+}
+
+/// Whether `path` is the object's `metadata`.
+fn is_metadata(path: &[PathElement]) -> bool {
+    matches!(path, [PathElement::Field(name)] if name == "metadata")
 }
 
 /// The keys of two maps with both sides' values: `lhs`'s keys in order, then `rhs`'s others.
