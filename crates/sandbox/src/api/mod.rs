@@ -13,6 +13,7 @@ mod delete;
 mod meta;
 mod read;
 mod scale;
+mod table;
 mod watch;
 mod write;
 

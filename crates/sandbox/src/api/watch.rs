@@ -49,18 +49,19 @@ impl WatchEvent {
 
     /// The event as one line of a watch response.
     pub fn to_line(&self) -> Vec<u8> {
-        let mut line = Vec::with_capacity(self.object.len() + 32);
+        self.line_with(&self.object)
+    }
+
+    /// The event's line with `object` (JSON) in place of its object: the object's Table row,
+    /// for watches that ask for Tables.
+    pub fn line_with(&self, object: &[u8]) -> Vec<u8> {
+        let mut line = Vec::with_capacity(object.len() + 32);
         line.extend_from_slice(b"{\"type\":\"");
         line.extend_from_slice(self.kind.as_bytes());
         line.extend_from_slice(b"\",\"object\":");
-        line.extend_from_slice(&self.object);
+        line.extend_from_slice(object);
         line.extend_from_slice(b"}\n");
         line
-    }
-
-    /// The object, parsed.
-    pub fn object(&self) -> Value {
-        serde_json::from_slice(&self.object).unwrap_or(Value::Null)
     }
 }
 

@@ -168,8 +168,9 @@ async fn resource_request(
             let object = api.get(resource, ns, name)?;
             let object = if sub == Some("scale") { api.scale(resource, &object) } else { object };
             if request::wants_table(headers) && sub.is_none() {
-                let table = api.table_of(resource, vec![object], table_options(query)?);
-                return Ok(json_response(StatusCode::OK, &table));
+                let bytes = serde_json::to_vec(&object).map_err(|e| ApiError::internal(e.to_string()))?;
+                let table = api.table_of(resource, &[&bytes], table_options(query)?);
+                return Ok(([(header::CONTENT_TYPE, "application/json")], table).into_response());
             }
             Ok(json_response(StatusCode::OK, &object))
         }
@@ -180,10 +181,13 @@ async fn resource_request(
                 let include = table_options(query)?;
                 let api = api.clone();
                 // Printing thousands of rows is CPU work: keep it off the async workers.
-                let table = tokio::task::spawn_blocking(move || api.table(&page, include))
+                let pieces = tokio::task::spawn_blocking(move || api.table(&page, include))
                     .await
                     .map_err(|e| ApiError::internal(format!("rendering the table failed: {e}")))?;
-                return Ok(([(header::CONTENT_TYPE, "application/json")], table).into_response());
+                let pieces =
+                    pieces.into_iter().map(|piece| Ok::<_, std::convert::Infallible>(Bytes::from(piece)));
+                let body = Body::from_stream(futures_util::stream::iter(pieces));
+                return Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response());
             }
             Ok(list_response(resource, &page))
         }
@@ -401,11 +405,8 @@ fn watch(
     let stream = futures_util::StreamExt::map(stream, move |event| {
         let line = match &table {
             Some((api, resource, Ok(include))) if matches!(event.kind, "ADDED" | "MODIFIED" | "DELETED") => {
-                let table = api.table_of(resource, vec![event.object()], *include);
-                let mut line = serde_json::to_vec(&serde_json::json!({"type": event.kind, "object": table}))
-                    .unwrap_or_default();
-                line.push(b'\n');
-                line
+                let table = api.table_of(resource, &[&event.object], *include);
+                event.line_with(&table)
             }
             _ => event.to_line(),
         };
