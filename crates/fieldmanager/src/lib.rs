@@ -63,6 +63,7 @@ mod last_applied;
 mod managed;
 mod path;
 mod set;
+mod settled;
 mod time;
 mod types;
 mod updater;
@@ -151,6 +152,26 @@ fn track_update(
     }
     let now =
         time::parse_rfc3339(manager.time).ok_or_else(|| FieldError::InvalidTime(manager.time.to_owned()))?;
+    let typer = Typer::new(info);
+    let ignored = updater::fields_set(manager.reset_fields);
+    let write = Write {
+        typer: &typer,
+        root: Typer::root(info),
+        api_version: manager.api_version,
+        subresource: manager.subresource(),
+        ignored: &ignored,
+        now,
+    };
+    // The stored entries are kept (the write sends them back unchanged, or goes through a
+    // subresource): most writes then move no ownership, which needs no decoding.
+    if let Some(old) = old
+        && let Some(stored) = managed_fields(old)
+        && (manager.subresource.is_some() || managed_fields(new) == Some(stored))
+        && let Some(entries) = settled::update(&write, old, new, stored, manager.name)
+    {
+        set_managed_fields(new, Some(entries));
+        return Ok(());
+    }
     let live_managed = || decode_or_empty(old.and_then(managed_fields));
     let mut managed = if manager.subresource.is_some() {
         live_managed()
@@ -169,16 +190,6 @@ fn track_update(
     if managed.fields.is_empty() && old.is_some() {
         return Ok(());
     }
-    let typer = Typer::new(info);
-    let ignored = updater::fields_set(manager.reset_fields);
-    let write = Write {
-        typer: &typer,
-        root: Typer::root(info),
-        api_version: manager.api_version,
-        subresource: manager.subresource(),
-        ignored: &ignored,
-        now,
-    };
     // The comparison skips managedFields, so `old` serves as it is.
     let type_meta;
     let baseline = match old {

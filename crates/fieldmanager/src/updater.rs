@@ -30,7 +30,7 @@ pub(crate) struct FoundConflict {
 
 /// Fields that are never anybody's (kube-apiserver's `stripMetaManager`): type and identity
 /// metadata the server sets, and `managedFields` itself.
-fn strip_set() -> Set {
+pub(crate) fn strip_set() -> Set {
     fields_set(&[
         "apiVersion",
         "kind",
@@ -48,7 +48,7 @@ fn strip_set() -> Set {
 }
 
 impl Write<'_, '_> {
-    fn compare(&self, old: &Value, new: &Value) -> Comparison {
+    pub(crate) fn compare(&self, old: &Value, new: &Value) -> Comparison {
         walk::compare(self.typer, self.root, old, new)
     }
 

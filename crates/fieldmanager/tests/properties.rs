@@ -144,6 +144,39 @@ proptest! {
         }
     }
 
+    /// A write that sends the stored managedFields back (as every patch does) records the same
+    /// ownership as one that sends none: the shortcut for writes that move no ownership agrees
+    /// with the general path. Each step either writes a new object or changes the replicas of
+    /// the live one (a manager re-writing what it owns, the shortcut's case).
+    #[test]
+    fn sending_the_stored_entries_back_is_sending_none(
+        writes in prop::collection::vec((0usize..3, prop::option::of(deployment()), 1u8..4), 1..8)
+    ) {
+        let info = info();
+        let names = ["alice", "bob", "carol"];
+        let mut live: Option<Value> = None;
+        for (i, (who, object, replicas)) in writes.into_iter().enumerate() {
+            let mut sent = match (object, &live) {
+                (Some(object), _) => object,
+                (None, Some(live)) => live.clone(),
+                (None, None) => json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"}}),
+            };
+            sent["spec"]["replicas"] = json!(replicas);
+            let time = format!("2026-01-01T00:0{i}:00Z");
+            let mut without = sent.clone();
+            if let Some(meta) = without["metadata"].as_object_mut() {
+                meta.remove("managedFields");
+            }
+            update(&info, live.as_ref(), &mut without, &manager(names[who], &time)).unwrap();
+            if let Some(stored) = live.as_ref().and_then(|l| l["metadata"].get("managedFields")) {
+                sent["metadata"]["managedFields"] = stored.clone();
+                update(&info, live.as_ref(), &mut sent, &manager(names[who], &time)).unwrap();
+                prop_assert_eq!(&sent, &without);
+            }
+            live = Some(without);
+        }
+    }
+
     /// A forced apply sets every value of the configuration, whoever owned it before.
     #[test]
     fn forced_apply_sets_the_configuration(first in deployment(), second in deployment()) {
