@@ -167,9 +167,8 @@ fn track_update(
     if let Some(old) = old
         && let Some(stored) = managed_fields(old)
         && (manager.subresource.is_some() || managed_fields(new) == Some(stored))
-        && let Some(entries) = settled::update(&write, old, new, stored, manager.name)
+        && settled::update(&write, old, new, stored, manager.name)
     {
-        set_managed_fields(new, Some(entries));
         return Ok(());
     }
     let live_managed = || decode_or_empty(old.and_then(managed_fields));

@@ -9,19 +9,52 @@ use crate::managed::Operation;
 use crate::path::Path;
 use crate::time;
 use crate::updater::{Write, strip_set};
+use crate::{managed_fields, set_managed_fields};
 
-/// The `managedFields` after an update from `old` to `new` by `manager`, when the stored
-/// `entries` (as encoded by this crate) already give the writer every field it gains and no
-/// other manager any field the write changes or removes; `None` when ownership moves (the
-/// caller then takes the general path).
+/// Records an update from `old` to `new` by `manager` in `new`'s `managedFields` when it moves
+/// no ownership: the stored `entries` of `old` (as encoded by this crate) already give the
+/// writer every field it gains and no other manager any field the write changes or removes.
+/// `new` then gets the stored entries with only the writer's time moved. False, leaving `new`
+/// alone, when ownership moves (the caller then takes the general path).
 pub(crate) fn update(
     write: &Write<'_, '_>,
     old: &Value,
-    new: &Value,
-    entries: &Value,
+    new: &mut Value,
+    stored: &Value,
     manager: &str,
-) -> Option<Value> {
-    let entries = entries.as_array()?;
+) -> bool {
+    let Some(retime) = settle(write, old, new, stored, manager) else { return false };
+    if managed_fields(new) != Some(stored) {
+        set_managed_fields(new, Some(stored.clone()));
+    }
+    let Some(writer) = retime else { return true };
+    let Some(entries) = new.pointer_mut("/metadata/managedFields").and_then(Value::as_array_mut) else {
+        return false;
+    };
+    if let Some(time) = entries[writer].get_mut("time") {
+        *time = Value::String(time::format_rfc3339(write.now));
+    }
+    // As `managed::encode` sorts: the writer's new time may move its entry.
+    entries.sort_by_cached_key(|entry| {
+        let text = |name: &str| entry.get(name).and_then(Value::as_str).unwrap_or_default().to_owned();
+        let operation =
+            if text("operation") == Operation::Apply.as_str() { Operation::Apply } else { Operation::Update };
+        let time = time::parse_rfc3339(&text("time")).unwrap_or(0);
+        (operation, time, text("manager"), text("apiVersion"), text("subresource"))
+    });
+    true
+}
+
+/// Whether the write moves no ownership (`None` if it does), and then the position of the
+/// writer's entry if its time must move (it gained fields).
+fn settle(
+    write: &Write<'_, '_>,
+    old: &Value,
+    new: &Value,
+    stored: &Value,
+    manager: &str,
+) -> Option<Option<usize>> {
+    let entries = stored.as_array()?;
     let comparison = write.compare(old, new);
     let gained = comparison
         .changed()
@@ -40,7 +73,8 @@ pub(crate) fn update(
             // The general path takes what the write touches from every manager, the writer
             // too, then gives the writer what it gained: unchanged only if that is all of it.
             let kept = touched.iter().all(|path| !owns(fields, path) || gained.has(&path.0));
-            if !kept || !gained_paths.iter().all(|path| owns(fields, path)) {
+            // An entry without a time would get one at the end, out of the encoded field order.
+            if !kept || !gained_paths.iter().all(|path| owns(fields, path)) || !entry.contains_key("time") {
                 return None;
             }
             writer = Some(i);
@@ -49,22 +83,9 @@ pub(crate) fn update(
         }
     }
     if gained.is_empty() {
-        return Some(Value::Array(entries.clone()));
+        return Some(None);
     }
-    let writer = writer?;
-    let mut entries = entries.clone();
-    let entry = entries[writer].as_object_mut()?;
-    // An entry without a time would get one at the end, out of the encoded field order.
-    *entry.get_mut("time")? = Value::String(time::format_rfc3339(write.now));
-    // As `managed::encode` sorts: the writer's new time may move its entry.
-    entries.sort_by_cached_key(|entry| {
-        let text = |name: &str| entry.get(name).and_then(Value::as_str).unwrap_or_default().to_owned();
-        let operation =
-            if text("operation") == Operation::Apply.as_str() { Operation::Apply } else { Operation::Update };
-        let time = time::parse_rfc3339(&text("time")).unwrap_or(0);
-        (operation, time, text("manager"), text("apiVersion"), text("subresource"))
-    });
-    Some(Value::Array(entries))
+    writer.map(Some)
 }
 
 /// Whether a stored entry is the writer's `Update` entry.
@@ -98,9 +119,9 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+    use crate::Manager;
     use crate::set::Set;
     use crate::types::Typer;
-    use crate::{Manager, managed_fields};
 
     fn at<'a>(name: &'a str, time: &'a str) -> Manager<'a> {
         Manager { name, api_version: "v1", time, ..Manager::default() }
@@ -135,9 +156,14 @@ mod tests {
             new
         };
 
+        let settled = |new: &Value, manager: &str| {
+            let mut new = new.clone();
+            update(&write, &live, &mut new, stored, manager).then(|| managed_fields(&new).unwrap().clone())
+        };
+
         // "a" changes a field it owns: only its time moves, and its entry now sorts last.
         let new = with(&|o| o["metadata"]["labels"]["a"] = json!("2"));
-        let entries = update(&write, &live, &new, stored, "a").unwrap();
+        let entries = settled(&new, "a").unwrap();
         assert_eq!(entries[1]["manager"], "a");
         assert_eq!(entries[1]["time"], "2026-11-24T10:02:00Z");
         assert_eq!(entries[1]["fieldsV1"], stored[0]["fieldsV1"]);
@@ -147,19 +173,20 @@ mod tests {
         general["metadata"].as_object_mut().unwrap().remove("managedFields");
         crate::update(&info, Some(&live), &mut general, &at("a", "2026-11-24T10:02:00Z")).unwrap();
         assert_eq!(managed_fields(&general).unwrap(), &entries);
+        // Entries the write sends that differ (a subresource write's) give way to the stored ones.
+        let mut sent_other = new.clone();
+        sent_other["metadata"]["managedFields"] = json!([]);
+        assert_eq!(settled(&sent_other, "a").unwrap(), entries);
 
         // Nothing changes: nothing moves, not even a time.
-        assert_eq!(&update(&write, &live, &live, stored, "a").unwrap(), stored);
+        assert_eq!(&settled(&live, "a").unwrap(), stored);
         // Ownership moves: another manager's field, a new field, a removed field, a new manager.
-        assert!(update(&write, &live, &with(&|o| o["data"]["b"] = json!("y")), stored, "a").is_none());
-        assert!(update(&write, &live, &with(&|o| o["data"]["new"] = json!("y")), stored, "a").is_none());
+        assert!(settled(&with(&|o| o["data"]["b"] = json!("y")), "a").is_none());
+        assert!(settled(&with(&|o| o["data"]["new"] = json!("y")), "a").is_none());
         let removed = with(&|o| {
             o["metadata"]["labels"].as_object_mut().unwrap().remove("a");
         });
-        assert!(update(&write, &live, &removed, stored, "b").is_none());
-        assert!(
-            update(&write, &live, &with(&|o| o["metadata"]["labels"]["a"] = json!("3")), stored, "c")
-                .is_none()
-        );
+        assert!(settled(&removed, "b").is_none());
+        assert!(settled(&with(&|o| o["metadata"]["labels"]["a"] = json!("3")), "c").is_none());
     }
 }
