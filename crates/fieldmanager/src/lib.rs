@@ -70,7 +70,7 @@ mod updater;
 mod value;
 mod walk;
 
-use concord_patch::json::{MAX_DEPTH, check_all};
+use concord_patch::json::{self, MAX_DEPTH, check_all};
 use concord_patch::schema::{Gvk, TypeInfo};
 use serde_json::Value;
 
@@ -166,7 +166,8 @@ fn track_update(
     // subresource): most writes then move no ownership, which needs no decoding.
     if let Some(old) = old
         && let Some(stored) = managed_fields(old)
-        && (manager.subresource.is_some() || managed_fields(new) == Some(stored))
+        && (manager.subresource.is_some()
+            || managed_fields(new).is_some_and(|sent| json::equal(sent, stored)))
         && settled::update(&write, old, new, stored, manager.name)
     {
         return Ok(());

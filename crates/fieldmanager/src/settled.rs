@@ -24,7 +24,7 @@ pub(crate) fn update(
     manager: &str,
 ) -> bool {
     let Some(retime) = settle(write, old, new, stored, manager) else { return false };
-    if managed_fields(new) != Some(stored) {
+    if !managed_fields(new).is_some_and(|sent| concord_patch::json::equal(sent, stored)) {
         set_managed_fields(new, Some(stored.clone()));
     }
     let Some(writer) = retime else { return true };

@@ -96,7 +96,7 @@ fn compare_at(
 ) {
     // Most of an object is unchanged by a write: equal values hold no change to find.
     if let (Some(l), Some(r)) = (lhs, rhs)
-        && l == r
+        && concord_patch::json::equal(l, r)
     {
         return;
     }

@@ -4,7 +4,8 @@
 //!   and for kubectl's three-way patch when the live object is the last applied one;
 //! - `merge3(x, x, y) == y` and `merge3(x, y, x) == y`;
 //! - swapping theirs and mine changes nothing: the same merged object, or the same conflicts;
-//! - a merged result's patch turns theirs into exactly that result.
+//! - a merged result's patch turns theirs into exactly that result;
+//! - `json::equal` says what `==` says, whatever the order of map keys.
 
 mod common;
 
@@ -12,7 +13,7 @@ use common::generators::{deployment, edits};
 use concord_patch::json_patch::{self, CreateOptions};
 use concord_patch::merge3::{Outcome, merge3};
 use concord_patch::schema::ListKind;
-use concord_patch::{Meta, PatchType, Schema, merge_patch, strategic};
+use concord_patch::{Meta, PatchType, Schema, json, merge_patch, strategic};
 use proptest::prelude::*;
 use serde_json::Value;
 
@@ -132,5 +133,25 @@ proptest! {
             }
             _ => prop_assert!(false, "swapping sides changed the outcome: {:?} vs {:?}", one, other),
         }
+    }
+
+    #[test]
+    fn equal_is_equality_whatever_the_key_order((base, edited, _) in edits(), other in deployment()) {
+        for (a, b) in [(&base, &edited), (&base, &other), (&base, &base)] {
+            prop_assert_eq!(json::equal(a, b), a == b);
+            prop_assert_eq!(json::equal(&reversed(a), b), a == b);
+            prop_assert_eq!(json::equal(a, &reversed(b)), a == b);
+        }
+    }
+}
+
+/// `value` with the keys of every map in reverse order.
+fn reversed(value: &Value) -> Value {
+    match value {
+        Value::Object(map) => {
+            Value::Object(map.iter().rev().map(|(k, v)| (k.clone(), reversed(v))).collect())
+        }
+        Value::Array(items) => Value::Array(items.iter().map(reversed).collect()),
+        other => other.clone(),
     }
 }

@@ -249,7 +249,7 @@ impl Api {
 
     /// Deletes `key` if its revision is still `expected`; the deleted object, or None on a race.
     async fn commit_delete(&self, key: &str, expected: u64) -> Result<Option<Value>, ApiError> {
-        Ok(self.commit(key, Some(expected), None).await?.ok())
+        Ok(self.commit(key, Some(expected), None).await?.ok().map(|c| c.object))
     }
 
     /// Stores `object` at `key` if its revision is still `expected`; None on a race.
@@ -259,7 +259,7 @@ impl Api {
         expected: u64,
         object: Map<String, Value>,
     ) -> Result<Option<Value>, ApiError> {
-        Ok(self.commit(key, Some(expected), Some(object)).await?.ok())
+        Ok(self.commit(key, Some(expected), Some(object)).await?.ok().map(|c| c.object))
     }
 
     /// What follows the removal of an object: its dependents are deleted or orphaned.

@@ -111,7 +111,7 @@ impl Api {
                 Ok(Modified::Update(new))
             })
             .await?;
-        Ok(Written { object: scale_of(resource, &written.object), ..written })
+        Ok(Written { object: scale_of(resource, &written.object), encoded: None, ..written })
     }
 
     /// PATCH on `scale`: the patch applies to the `Scale` view.
@@ -144,6 +144,6 @@ impl Api {
                 Ok(Modified::Update(new))
             })
             .await?;
-        Ok(Written { object: scale_of(resource, &written.object), ..written })
+        Ok(Written { object: scale_of(resource, &written.object), encoded: None, ..written })
     }
 }

@@ -43,6 +43,9 @@ impl Default for WriteOptions {
 pub struct Written {
     /// The object as stored (or as it would be, for a dry run).
     pub object: Value,
+    /// `object` encoded exactly as stored, when this write stored it: answers send these bytes
+    /// rather than encoding the object a second time.
+    pub encoded: Option<Vec<u8>>,
     /// `Warning` headers to send.
     pub warnings: Vec<String>,
     /// Whether the write created the object (201 rather than 200).
@@ -57,6 +60,12 @@ pub enum PatchBody {
     Patch(PatchType, Value),
     /// `application/apply-patch+yaml`: the configuration to apply, parsed.
     Apply(Value),
+}
+
+/// What a compare-and-swap stored: the object, and its encoding unless it was deleted.
+pub(super) struct Committed {
+    pub(super) object: Value,
+    pub(super) encoded: Option<Vec<u8>>,
 }
 
 /// Why the store refused a compare-and-swap.
@@ -102,13 +111,13 @@ impl Api {
             return Err(ApiError::internal("the field manager returned a non-object"));
         };
         if options.dry_run {
-            return Ok(Written { object: Value::Object(object), warnings, created: true });
+            return Ok(Written { object: Value::Object(object), encoded: None, warnings, created: true });
         }
         let key = resource.key(namespace, &name);
         match self.commit(&key, None, Some(object)).await? {
-            Ok(object) => {
+            Ok(Committed { object, encoded }) => {
                 self.invalidate(resource);
-                Ok(Written { object, warnings, created: true })
+                Ok(Written { object, encoded, warnings, created: true })
             }
             Err(_) => Err(ApiError::already_exists(target(resource, &name))),
         }
@@ -258,12 +267,12 @@ impl Api {
             self.check_namespace(namespace.unwrap_or_default())?;
         }
         if options.dry_run {
-            return Ok(Written { object: Value::Object(object), warnings, created: true });
+            return Ok(Written { object: Value::Object(object), encoded: None, warnings, created: true });
         }
         match self.commit(&resource.key(namespace, name), None, Some(object)).await? {
-            Ok(object) => {
+            Ok(Committed { object, encoded }) => {
                 self.invalidate(resource);
-                Ok(Written { object, warnings, created: true })
+                Ok(Written { object, encoded, warnings, created: true })
             }
             // Someone created it meanwhile: apply to theirs.
             Err(_) => {
@@ -323,13 +332,13 @@ impl Api {
                 return Err(ApiError::internal("the field manager returned a non-object"));
             };
             set_version(&mut new, revision);
-            if live.as_object() == Some(&new) {
+            if live.as_object().is_some_and(|live| concord_patch::json::equal_maps(live, &new)) {
                 // Nothing changed: kube-apiserver does not write, and the version stays.
-                return Ok(Written { object: live, warnings, created: false });
+                return Ok(Written { object: live, encoded: None, warnings, created: false });
             }
             let finished = meta::is_deleting(&new) && meta::finalizers(&new).is_empty();
             if options.dry_run {
-                return Ok(Written { object: Value::Object(new), warnings, created: false });
+                return Ok(Written { object: Value::Object(new), encoded: None, warnings, created: false });
             }
             let outcome = if finished {
                 self.commit(&key, Some(revision), None).await?
@@ -337,12 +346,12 @@ impl Api {
                 self.commit(&key, Some(revision), Some(new)).await?
             };
             match outcome {
-                Ok(object) => {
+                Ok(Committed { object, encoded }) => {
                     self.invalidate(resource);
                     if finished {
                         self.after_delete(&object, super::delete::Propagation::Background);
                     }
-                    return Ok(Written { object, warnings, created: false });
+                    return Ok(Written { object, encoded, warnings, created: false });
                 }
                 Err(_) if precondition.is_some() => return Err(ApiError::stale(target(resource, name))),
                 Err(_) => continue,
@@ -359,7 +368,7 @@ impl Api {
         key: &str,
         expected: Option<u64>,
         object: Option<Map<String, Value>>,
-    ) -> Result<Result<Value, Refusal>, ApiError> {
+    ) -> Result<Result<Committed, Refusal>, ApiError> {
         let deleting = object.is_none();
         let (result, _) = self
             .store
@@ -378,12 +387,12 @@ impl Api {
                     (None, None) => return (Write::Abort, Err(Refusal::Raced)),
                 };
                 set_version(&mut object, revision);
-                let value = Value::Object(object);
+                let object = Value::Object(object);
                 if deleting {
-                    return (Write::Delete, Ok(value));
+                    return (Write::Delete, Ok(Committed { object, encoded: None }));
                 }
-                match serde_json::to_vec(&value) {
-                    Ok(bytes) => (Write::Put(bytes), Ok(value)),
+                match serde_json::to_vec(&object) {
+                    Ok(bytes) => (Write::Put(bytes.clone()), Ok(Committed { object, encoded: Some(bytes) })),
                     Err(_) => (Write::Abort, Err(Refusal::Raced)),
                 }
             })

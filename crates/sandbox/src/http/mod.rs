@@ -43,7 +43,11 @@ pub fn router(server: Arc<Server>) -> axum::Router {
 
 /// A JSON response.
 pub fn json_response(code: StatusCode, value: &Value) -> Response {
-    let body = serde_json::to_vec(value).unwrap_or_default();
+    json_bytes_response(code, serde_json::to_vec(value).unwrap_or_default())
+}
+
+/// A response of JSON already encoded.
+fn json_bytes_response(code: StatusCode, body: Vec<u8>) -> Response {
     (code, [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], body).into_response()
 }
 
@@ -170,7 +174,7 @@ async fn resource_request(
             if request::wants_table(headers) && sub.is_none() {
                 let bytes = serde_json::to_vec(&object).map_err(|e| ApiError::internal(e.to_string()))?;
                 let table = api.table_of(resource, &[&bytes], table_options(query)?);
-                return Ok(([(header::CONTENT_TYPE, "application/json")], table).into_response());
+                return Ok(json_bytes_response(StatusCode::OK, table));
             }
             Ok(json_response(StatusCode::OK, &object))
         }
@@ -364,7 +368,10 @@ fn list_response(resource: &Resource, page: &crate::api::ListResult) -> Response
 
 fn written_response(written: crate::api::Written) -> Response {
     let code = if written.created { StatusCode::CREATED } else { StatusCode::OK };
-    let mut response = json_response(code, &written.object);
+    let mut response = match written.encoded {
+        Some(body) => json_bytes_response(code, body),
+        None => json_response(code, &written.object),
+    };
     for warning in written.warnings {
         // kube-apiserver's Warning header form: 299 - "<text>".
         let text = format!("299 - \"{}\"", warning.replace('\\', "\\\\").replace('"', "\\\""));
