@@ -368,6 +368,24 @@ async fn wrong_types_and_invalid_names() {
         .await;
     answer.status(404, "NotFound");
     p.unchanged(&before).await;
+
+    // A patch that leaves the spec alone keeps it as it was, field order too; one that puts a
+    // wrong type into it is refused.
+    let created = p.post(DEPLOYMENTS, &deployment(json!({}))).await;
+    assert_eq!(created.code, 201, "{}", created.body);
+    let web = format!("{DEPLOYMENTS}/web");
+    let patch =
+        |body: Value| p.send(reqwest::Method::PATCH, &web, "application/merge-patch+json", body.to_string());
+    let labelled = patch(json!({"metadata": {"labels": {"tier": "front"}}})).await;
+    assert_eq!(labelled.code, 200, "{}", labelled.body);
+    assert_eq!(labelled.body["spec"], created.body["spec"]);
+    let keys = |v: &Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+    assert_eq!(keys(&labelled.body), keys(&created.body));
+    assert_eq!(keys(&labelled.body["spec"]), keys(&created.body["spec"]));
+    let before = p.snapshot().await;
+    let message = patch(json!({"spec": {"replicas": "three"}})).await.status(400, "BadRequest");
+    assert!(message.ends_with("DeploymentSpec.spec.replicas of type int32"), "{message}");
+    p.unchanged(&before).await;
 }
 
 #[tokio::test]

@@ -97,7 +97,7 @@ impl Api {
             return Err(ApiError::method_not_allowed("create", target(resource, "")));
         }
         let mut object = check_body(resource, namespace, None, body)?;
-        let warnings = self.validate(resource, &mut object, options.validation)?;
+        let warnings = self.validate(resource, &mut object, None, options.validation)?;
         prepare_create(resource, &mut object)?;
         super::builtin::default(resource, &mut object);
         self.validate_meta(resource, &object, None)?;
@@ -259,7 +259,7 @@ impl Api {
         let applied = concord_fieldmanager::apply(&info, None, &config, &m, options.force)
             .map_err(|e| apply_error(resource, name, e))?;
         let mut object = check_body(resource, namespace, Some(name), applied)?;
-        let warnings = self.validate(resource, &mut object, options.validation)?;
+        let warnings = self.validate(resource, &mut object, None, options.validation)?;
         prepare_create(resource, &mut object)?;
         super::builtin::default(resource, &mut object);
         self.validate_meta(resource, &object, None)?;
@@ -320,7 +320,7 @@ impl Api {
             };
             // The identity of the object is not the patch's to change.
             new = check_body(resource, namespace, Some(name), Value::Object(new))?;
-            let warnings = self.validate(resource, &mut new, options.validation)?;
+            let warnings = self.validate(resource, &mut new, Some(old), options.validation)?;
             prepare_update(resource, subresource, old, &mut new);
             super::builtin::default(resource, &mut new);
             self.validate_meta(resource, &new, Some(old))?;
@@ -407,8 +407,25 @@ impl Api {
         &self,
         resource: &Resource,
         object: &mut Map<String, Value>,
+        previous: Option<&Map<String, Value>>,
         mode: FieldValidation,
     ) -> Result<Vec<String>, ApiError> {
+        // A built-in kind's schema never changes, so a top-level struct the write leaves as
+        // stored passed this check when it was written: it stands aside (an empty struct in its
+        // place keeps the field order) while the rest is checked.
+        let mut unchanged = Vec::new();
+        if resource.custom.is_none()
+            && let Some(previous) = previous
+        {
+            for (key, value) in object.iter_mut() {
+                if key != "metadata"
+                    && value.is_object()
+                    && previous.get(key).is_some_and(|old| concord_patch::json::equal(old, value))
+                {
+                    unchanged.push((key.clone(), std::mem::replace(value, Value::Object(Map::new()))));
+                }
+            }
+        }
         let mut value = Value::Object(std::mem::take(object));
         let checked = match &resource.custom {
             Some(custom) => custom.validator.check(&resource.definition, &mut value, mode),
@@ -418,6 +435,11 @@ impl Api {
             Value::Object(map) => map,
             _ => Map::new(),
         };
+        for (key, value) in unchanged {
+            if let Some(slot) = object.get_mut(&key) {
+                *slot = value;
+            }
+        }
         if let Some(decoding) = checked.decoding_error() {
             return Err(ApiError::bad_request(format!(
                 "{kind} in version \"{version}\" cannot be handled as a {kind}: {decoding}",
