@@ -72,6 +72,7 @@ async fn large_tables_keep_every_row_and_object() {
 
     // Pages of a Table: the rows of the pages are the rows of the whole.
     let page = get(&client, &format!("{list_url}?limit=600"), TABLE).await;
+    assert_eq!(page["metadata"]["remainingItemCount"], 100);
     let token = page["metadata"]["continue"].as_str().unwrap();
     let rest = get(&client, &format!("{list_url}?limit=600&continue={token}"), TABLE).await;
     let names: Vec<&Value> = page["rows"]

@@ -321,6 +321,19 @@ impl Store {
         self.handle.shared.state.read().list(prefix, start_after, limit, at)
     }
 
+    /// How many keys [`Store::list`] would give without a limit: those starting with `prefix`,
+    /// after `start_after`, as of revision `at` (current when `None`), without copying them.
+    pub fn count(
+        &self,
+        prefix: &str,
+        start_after: Option<&str>,
+        at: Option<Revision>,
+    ) -> Result<usize, StoreError> {
+        let state = self.handle.shared.state.read();
+        let at = at.unwrap_or(state.revision);
+        state.count(prefix, start_after, at)
+    }
+
     /// The events with a revision greater than `after`, in revision order (empty when `after`
     /// is the current revision or newer). [`StoreError::Compacted`] when `after` is older than
     /// [`Store::oldest_revision`].

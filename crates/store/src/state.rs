@@ -90,6 +90,32 @@ impl State {
         at: Option<Revision>,
     ) -> Result<ListPage, StoreError> {
         let at = at.unwrap_or(self.revision);
+        let mut visible = self.visible(prefix, start_after, at)?;
+        let limit = limit.unwrap_or(usize::MAX);
+        let items: Vec<(String, Stored)> =
+            visible.by_ref().take(limit).map(|(key, stored)| (key.to_owned(), stored.clone())).collect();
+        let more = visible.next().is_some();
+        Ok(ListPage { items, revision: at, more })
+    }
+
+    /// How many keys starting with `prefix` (after `start_after`) there were at revision `at`.
+    pub(crate) fn count(
+        &self,
+        prefix: &str,
+        start_after: Option<&str>,
+        at: Revision,
+    ) -> Result<usize, StoreError> {
+        Ok(self.visible(prefix, start_after, at)?.count())
+    }
+
+    /// The keys starting with `prefix` (after `start_after`) and their states as they were at
+    /// revision `at`, in key order.
+    fn visible<'s>(
+        &'s self,
+        prefix: &'s str,
+        start_after: Option<&'s str>,
+        at: Revision,
+    ) -> Result<impl Iterator<Item = (&'s str, &'s Stored)>, StoreError> {
         self.check_readable(at)?;
         let in_range = |key: &str| key.starts_with(prefix) && start_after.is_none_or(|after| key > after);
         let lower = match start_after {
@@ -99,7 +125,7 @@ impl State {
         let current = self
             .objects
             .range::<str, _>((lower, Bound::Unbounded))
-            .take_while(|(key, _)| key.starts_with(prefix))
+            .take_while(move |(key, _)| key.starts_with(prefix))
             .map(|(key, stored)| (key.as_str(), Some(stored)));
         // For every key changed after `at`, its state at `at` is what the oldest of those
         // changes replaced: walking newest to oldest, the last insert wins.
@@ -112,13 +138,8 @@ impl State {
                 undone.insert(&event.key, event.prev.as_ref());
             }
         }
-        let mut visible = Overlay { base: current.peekable(), over: undone.into_iter().peekable() }
-            .filter_map(|(key, stored)| stored.map(|stored| (key, stored)));
-        let limit = limit.unwrap_or(usize::MAX);
-        let items: Vec<(String, Stored)> =
-            visible.by_ref().take(limit).map(|(key, stored)| (key.to_owned(), stored.clone())).collect();
-        let more = visible.next().is_some();
-        Ok(ListPage { items, revision: at, more })
+        Ok(Overlay { base: current.peekable(), over: undone.into_iter().peekable() }
+            .filter_map(|(key, stored)| stored.map(|stored| (key, stored))))
     }
 }
 
@@ -231,6 +252,11 @@ mod tests {
         let last = state.list("/p/", Some("/p/b"), Some(1), Some(4)).unwrap();
         assert_eq!(keys(&last), ["/p/c"]);
         assert!(!last.more);
+        assert_eq!(state.count("/p/", None, 8).unwrap(), 3);
+        assert_eq!(state.count("/p/", None, 4).unwrap(), 3);
+        assert_eq!(state.count("/p/", Some("/p/a"), 4).unwrap(), 2);
+        assert_eq!(state.count("/p/", Some("/p/c"), 4).unwrap(), 0);
+        assert_eq!(state.count("/", None, 8).unwrap(), 4);
     }
 
     #[test]

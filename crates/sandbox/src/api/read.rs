@@ -215,12 +215,8 @@ impl Api {
             _ => None,
         };
         let remaining = if continue_token.is_some() && !filtering {
-            let rest = self
-                .store
-                .list(&prefix, last_key.as_deref(), None, Some(revision))
-                .map(|p| p.items.len() as u64)
-                .unwrap_or(0);
-            Some(rest)
+            let rest = self.store.count(&prefix, last_key.as_deref(), Some(revision)).unwrap_or(0);
+            Some(rest as u64)
         } else {
             None
         };
