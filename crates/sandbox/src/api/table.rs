@@ -13,30 +13,40 @@ use crate::registry::Resource;
 /// From this many rows on, a Table is printed by several threads.
 const PARALLEL_ROWS: usize = 512;
 
+/// Rows per piece of a Table: enough to share among threads, few enough that a Table of every
+/// pod of a large cluster is never in memory whole.
+const PIECE_ROWS: usize = 2048;
+
 impl Api {
-    /// The Table form of a list page: JSON in pieces, to be sent in order (large pages are
-    /// printed in parallel, one piece per thread). CPU-heavy for large pages: call it off the
-    /// async runtime.
-    pub fn table(&self, page: &ListResult, include: TableOptions) -> Vec<Vec<u8>> {
-        render(&page.resource, page.metadata(), &page.items, include)
+    /// The Table form of a list page, as JSON handed to `send` piece by piece, in order, until
+    /// it returns false (the client went away). Large pages are printed by one thread per core.
+    /// CPU-heavy for large pages: call it off the async runtime.
+    pub fn table(&self, page: &ListResult, include: TableOptions, send: impl FnMut(Vec<u8>) -> bool) {
+        render(&page.resource, page.metadata(), &page.items, include, send);
     }
 
     /// The Table form of single objects as stored (a GET, a watch event), as JSON bytes.
     pub fn table_of(&self, resource: &Resource, objects: &[&[u8]], include: TableOptions) -> Vec<u8> {
-        render(resource, Value::Object(Map::new()), objects, include).concat()
+        let mut out = Vec::new();
+        render(resource, Value::Object(Map::new()), objects, include, |piece| {
+            out.extend_from_slice(&piece);
+            true
+        });
+        out
     }
 }
 
-/// A Table of `items` (stored JSON objects) with list metadata `metadata`, in pieces. Objects
-/// that do not parse are left out. Rows are printed one object at a time (memory stays near
-/// one object's worth plus the output); large pages by one thread per core, each into its own
-/// piece, so the rows are never copied into one buffer.
+/// A Table of `items` (stored JSON objects) with list metadata `metadata`, handed to `send` in
+/// pieces of at most [`PIECE_ROWS`] rows. Objects that do not parse are left out. Rows are
+/// printed one object at a time, from [`PARALLEL_ROWS`] rows on by one thread per core, each
+/// into its own piece, so rows are never copied into one buffer.
 fn render<B: AsRef<[u8]> + Sync>(
     resource: &Resource,
     metadata: Value,
     items: &[B],
     include: TableOptions,
-) -> Vec<Vec<u8>> {
+    mut send: impl FnMut(Vec<u8>) -> bool,
+) {
     let printer = printer_of(resource);
     let mut head = Map::new();
     head.insert("kind".into(), "Table".into());
@@ -46,37 +56,41 @@ fn render<B: AsRef<[u8]> + Sync>(
     let mut head = serde_json::to_vec(&head).unwrap_or_default();
     head.pop(); // the closing brace: rows follow
     head.extend_from_slice(b",\"rows\":[");
+    if !send(head) {
+        return;
+    }
     let rows =
         Rows { printer, include, whole: include == TableOptions::Object || prints_managed_fields(resource) };
     let now = SystemTime::now();
-    let threads = if items.len() < PARALLEL_ROWS {
-        1
-    } else {
-        std::thread::available_parallelism().map_or(1, usize::from)
-    };
-    let parts: Vec<Vec<u8>> = if threads <= 1 {
-        vec![rows.write(items, now)]
-    } else {
-        std::thread::scope(|scope| {
-            let workers: Vec<_> = items
-                .chunks(items.len().div_ceil(threads))
-                .map(|chunk| scope.spawn(|| rows.write(chunk, now)))
-                .collect();
-            workers
-                .into_iter()
-                .map(|w| w.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
-                .collect()
-        })
-    };
-    let mut pieces = vec![head];
-    for part in parts.into_iter().filter(|part| !part.is_empty()) {
-        if pieces.len() > 1 {
-            pieces.push(b",".to_vec());
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let mut first = true;
+    for piece in items.chunks(PIECE_ROWS) {
+        let threads = if piece.len() < PARALLEL_ROWS { 1 } else { cores };
+        let parts: Vec<Vec<u8>> = if threads <= 1 {
+            vec![rows.write(piece, now)]
+        } else {
+            std::thread::scope(|scope| {
+                let workers: Vec<_> = piece
+                    .chunks(piece.len().div_ceil(threads))
+                    .map(|chunk| scope.spawn(|| rows.write(chunk, now)))
+                    .collect();
+                workers
+                    .into_iter()
+                    .map(|w| w.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+                    .collect()
+            })
+        };
+        for part in parts.into_iter().filter(|part| !part.is_empty()) {
+            if !first && !send(b",".to_vec()) {
+                return;
+            }
+            first = false;
+            if !send(part) {
+                return;
+            }
         }
-        pieces.push(part);
     }
-    pieces.push(b"]}".to_vec());
-    pieces
+    send(b"]}".to_vec());
 }
 
 /// How to print the rows of one Table.
@@ -288,6 +302,48 @@ impl<'de> Deserialize<'de> for Metadata<'de> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn large_tables_stream_in_pieces_with_every_row_in_order() {
+        let registry = crate::registry::Registry::new(Vec::new());
+        let resource = registry.by_kind("", "v1", "ConfigMap").unwrap();
+        let count = PIECE_ROWS * 2 + 10;
+        let items: Vec<Vec<u8>> = (0..count)
+            .map(|i| {
+                let object = serde_json::json!({"apiVersion": "v1", "kind": "ConfigMap",
+                    "metadata": {"name": format!("cm-{i:05}"), "managedFields": [{"manager": "m"}]}});
+                serde_json::to_vec(&object).unwrap()
+            })
+            .collect();
+        let mut pieces = Vec::new();
+        render(
+            resource,
+            serde_json::json!({"resourceVersion": "7"}),
+            &items,
+            TableOptions::Metadata,
+            |piece| {
+                pieces.push(piece);
+                true
+            },
+        );
+        assert!(pieces.len() > 3, "{} pieces", pieces.len());
+        assert!(pieces.iter().all(|piece| piece.len() < 1 << 20));
+        let table: Value = serde_json::from_slice(&pieces.concat()).unwrap();
+        let rows = table["rows"].as_array().unwrap();
+        assert_eq!(rows.len(), count);
+        for (i, row) in rows.iter().enumerate() {
+            assert_eq!(row["cells"][0], format!("cm-{i:05}"));
+            assert_eq!(row["object"]["metadata"]["managedFields"][0]["manager"], "m");
+        }
+
+        // A client that goes away stops the printing.
+        let mut sent = 0;
+        render(resource, serde_json::json!({}), &items, TableOptions::None, |_| {
+            sent += 1;
+            sent < 2
+        });
+        assert_eq!(sent, 2);
+    }
 
     #[test]
     fn printable_skips_only_managed_fields_and_writes_them_back_in_place() {

@@ -184,13 +184,14 @@ async fn resource_request(
             if request::wants_table(headers) {
                 let include = table_options(query)?;
                 let api = api.clone();
-                // Printing thousands of rows is CPU work: keep it off the async workers.
-                let pieces = tokio::task::spawn_blocking(move || api.table(&page, include))
-                    .await
-                    .map_err(|e| ApiError::internal(format!("rendering the table failed: {e}")))?;
-                let pieces =
-                    pieces.into_iter().map(|piece| Ok::<_, std::convert::Infallible>(Bytes::from(piece)));
-                let body = Body::from_stream(futures_util::stream::iter(pieces));
+                // Printing thousands of rows is CPU work: off the async workers, sent as it goes.
+                let (pieces, body) = tokio::sync::mpsc::channel::<Bytes>(4);
+                tokio::task::spawn_blocking(move || {
+                    api.table(&page, include, |piece| pieces.blocking_send(Bytes::from(piece)).is_ok())
+                });
+                let body = tokio_stream::wrappers::ReceiverStream::new(body);
+                let body =
+                    Body::from_stream(futures_util::StreamExt::map(body, Ok::<_, std::convert::Infallible>));
                 return Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response());
             }
             Ok(list_response(resource, &page))
