@@ -113,6 +113,31 @@ impl Manager<'_> {
     }
 }
 
+/// What a write's field tracking works with, owned here for [`Write`] to borrow: the object's
+/// types and the fields the write resets.
+struct Setup<'i, 's> {
+    info: &'i TypeInfo<'s>,
+    typer: Typer<'s>,
+    ignored: fieldpath::Set,
+}
+
+impl<'i, 's> Setup<'i, 's> {
+    fn new(info: &'i TypeInfo<'s>, manager: &Manager) -> Setup<'i, 's> {
+        Setup { info, typer: Typer::new(info), ignored: updater::fields_set(manager.reset_fields) }
+    }
+
+    fn write<'t>(&'t self, manager: &'t Manager, now: i64) -> Write<'t, 's> {
+        Write {
+            typer: &self.typer,
+            root: Typer::root(self.info),
+            api_version: manager.api_version,
+            subresource: manager.subresource(),
+            ignored: &self.ignored,
+            now,
+        }
+    }
+}
+
 /// Records a non-apply write (create, update/PUT, JSON, merge or strategic merge patch) in
 /// `new.metadata.managedFields`. `old` is the live object (`None` on create), `new` the object
 /// about to be stored.
@@ -152,16 +177,8 @@ fn track_update(
     }
     let now =
         time::parse_rfc3339(manager.time).ok_or_else(|| FieldError::InvalidTime(manager.time.to_owned()))?;
-    let typer = Typer::new(info);
-    let ignored = updater::fields_set(manager.reset_fields);
-    let write = Write {
-        typer: &typer,
-        root: Typer::root(info),
-        api_version: manager.api_version,
-        subresource: manager.subresource(),
-        ignored: &ignored,
-        now,
-    };
+    let setup = Setup::new(info, manager);
+    let write = setup.write(manager, now);
     // The stored entries are kept (the write sends them back unchanged, or goes through a
     // subresource): most writes then move no ownership, which needs no decoding.
     if let Some(old) = old
@@ -247,17 +264,9 @@ pub fn apply(
     };
     check_identity(live, applied, manager)?;
 
-    let typer = Typer::new(info);
-    let ignored = updater::fields_set(manager.reset_fields);
-    let write = Write {
-        typer: &typer,
-        root: Typer::root(info),
-        api_version: manager.api_version,
-        subresource: manager.subresource(),
-        ignored: &ignored,
-        now,
-    };
-    let errors = walk::validate(&typer, write.root, applied);
+    let setup = Setup::new(info, manager);
+    let write = setup.write(manager, now);
+    let errors = walk::validate(write.typer, write.root, applied);
     if !errors.is_empty() {
         return Err(ApplyError::Invalid(format!(
             "failed to create typed patch object ({}): {}",
