@@ -313,7 +313,8 @@ mod tests {
         assert!(Set::from_fields_v1(&json!([])).is_err());
         let mut deep = json!({});
         for _ in 0..1000 {
-            deep = json!({"f:a": deep});
+            // Moved in, not through `json!`, which would copy the whole value at every level.
+            deep = Value::Object(Map::from_iter([("f:a".to_owned(), deep)]));
         }
         assert!(Set::from_fields_v1(&deep).is_err());
     }

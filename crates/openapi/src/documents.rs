@@ -475,7 +475,9 @@ mod tests {
     fn deep_schemas_are_cut_off() {
         let mut schema = json!({});
         for _ in 0..(MAX_DEPTH * 2) {
-            schema = json!({"properties": {"a": schema}});
+            // Moved in, not through `json!`, which would copy the whole value at every level.
+            let properties = Value::Object(Map::from_iter([("a".to_owned(), schema)]));
+            schema = Value::Object(Map::from_iter([("properties".to_owned(), properties)]));
         }
         let mut refs = Vec::new();
         collect_refs(&schema, &mut refs, 0);

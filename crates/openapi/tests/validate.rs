@@ -186,19 +186,27 @@ fn unknown_definitions_are_not_checked() {
 
 #[test]
 fn deeply_nested_input_is_bounded() {
-    let mut nested = json!(1);
-    for _ in 0..2000 {
-        nested = json!({"a": nested});
-    }
+    // Built by moving, never copied (`json!` and `clone` would recurse through every level).
+    let nested = || {
+        let mut nested = json!(1);
+        for _ in 0..2000 {
+            nested = Value::Object(serde_json::Map::from_iter([("a".to_owned(), nested)]));
+        }
+        nested
+    };
     let mut object = deployment();
     object["spec"]["template"]["metadata"]["annotations"] = json!({"x": "y"});
-    object["spec"]["foo"] = nested.clone();
+    object["spec"]["foo"] = nested();
     let checked = check_builtin(DEPLOYMENT, &mut object, FieldValidation::Strict);
     assert_eq!(checked.decoding_error().unwrap(), "strict decoding error: unknown field \"spec.foo\"");
     // CRD JSONSchemaProps nest recursively; a too deep one is refused, not overflowed.
     let mut props = json!({"type": "string"});
     for _ in 0..400 {
-        props = json!({"type": "object", "properties": {"a": props}});
+        let properties = Value::Object(serde_json::Map::from_iter([("a".to_owned(), props)]));
+        props = Value::Object(serde_json::Map::from_iter([
+            ("type".to_owned(), json!("object")),
+            ("properties".to_owned(), properties),
+        ]));
     }
     let mut crd = common::widget_crd();
     crd["spec"]["versions"][0]["schema"]["openAPIV3Schema"] = props;
@@ -208,7 +216,8 @@ fn deeply_nested_input_is_bounded() {
         FieldValidation::Strict,
     );
     assert_eq!(checked.decoding_error().as_deref(), Some("json: exceeded max depth"));
-    let mut widget = json!({"apiVersion": "example.com/v1", "kind": "Widget", "metadata": {"name": "w"}, "spec": {"size": 1, "extra": nested}});
+    let mut widget = json!({"apiVersion": "example.com/v1", "kind": "Widget", "metadata": {"name": "w"}, "spec": {"size": 1}});
+    widget["spec"]["extra"] = nested();
     let checked = widget_validator().check(WIDGET, &mut widget, FieldValidation::Strict);
     assert!(checked.is_ok(), "{checked:?}");
 }

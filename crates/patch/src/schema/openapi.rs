@@ -671,7 +671,11 @@ mod tests {
     fn deep_nesting_is_an_error_not_a_crash() {
         let mut node = json!({"type": "string"});
         for _ in 0..1_000 {
-            node = json!({"type": "array", "items": node});
+            // Moved in, not through `json!`, which would copy the whole value at every level.
+            node = serde_json::Value::Object(serde_json::Map::from_iter([
+                ("type".to_owned(), json!("array")),
+                ("items".to_owned(), node),
+            ]));
         }
         let doc = json!({"definitions": {"Deep": {"properties": {"x": node}}}});
         let err = read(&doc).unwrap_err();

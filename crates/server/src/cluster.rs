@@ -1,0 +1,201 @@
+//! One cluster reached with one identity: which resource serves a kind, and reading and patching
+//! objects, with the API server's refusals kept as it gave them.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use concord_patch::{Gvk, PatchFormat, PatchType, Schema, TypeInfo};
+use kube::api::{Api, ApiResource, DynamicObject, GroupVersionKind, Patch, PatchParams};
+use kube::discovery::{self, Scope};
+use serde_json::Value;
+
+/// How long one request to the cluster may take before the edit gives up on it.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// Why the cluster did not do what was asked.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum ClusterError {
+    /// The API server refused, with this `Status`.
+    #[error("{message}")]
+    Refused {
+        /// HTTP status code.
+        code: u16,
+        /// The `Status` reason (`Conflict`, `Forbidden`, `Invalid`, ...).
+        reason: String,
+        /// The API server's message, for the user.
+        message: String,
+    },
+    /// The API server could not be reached, or answered with something that is not an answer.
+    #[error("the cluster could not be reached: {0}")]
+    Unreachable(String),
+    /// The API server did not answer in time.
+    #[error("the cluster did not answer within {} seconds", REQUEST_TIMEOUT.as_secs())]
+    Timeout,
+}
+
+impl ClusterError {
+    /// The HTTP status code of a refusal.
+    pub fn code(&self) -> Option<u16> {
+        match self {
+            ClusterError::Refused { code, .. } => Some(*code),
+            _ => None,
+        }
+    }
+
+    fn from_kube(error: kube::Error) -> ClusterError {
+        match error {
+            kube::Error::Api(status) => ClusterError::Refused {
+                code: status.code,
+                reason: status.reason.clone(),
+                message: status.message.clone(),
+            },
+            other => ClusterError::Unreachable(other.to_string()),
+        }
+    }
+}
+
+/// A kind as the cluster serves it, and what the patch engine knows of its type.
+#[derive(Clone)]
+pub struct Kind {
+    resource: ApiResource,
+    namespaced: bool,
+    schema: Arc<Schema>,
+    gvk: Gvk,
+}
+
+impl Kind {
+    /// Whether objects of the kind live in namespaces.
+    pub fn namespaced(&self) -> bool {
+        self.namespaced
+    }
+
+    /// The type of its objects, for the patch engine.
+    pub fn type_info(&self) -> TypeInfo<'_> {
+        self.schema.for_kind(&self.gvk)
+    }
+
+    /// The patch type the API server takes for it: strategic merge patch for built-in kinds,
+    /// JSON merge patch for custom resources.
+    pub fn patch_type(&self) -> PatchType {
+        match self.type_info().format {
+            PatchFormat::Strategic => PatchType::Strategic,
+            PatchFormat::Merge => PatchType::Merge,
+        }
+    }
+}
+
+/// A cluster and the identity its client acts as.
+pub struct Cluster {
+    client: kube::Client,
+    kinds: Mutex<HashMap<(String, String), Kind>>,
+}
+
+impl Cluster {
+    /// A cluster reached through `client`, whose credentials are the user's.
+    pub fn new(client: kube::Client) -> Cluster {
+        Cluster { client, kinds: Mutex::new(HashMap::new()) }
+    }
+
+    /// The resource serving `kind` of `api_version`, from discovery (remembered), with the type
+    /// information of a custom resource's CRD when the user may read it.
+    pub async fn kind(&self, api_version: &str, kind: &str) -> Result<Kind, ClusterError> {
+        let key = (api_version.to_owned(), kind.to_owned());
+        if let Some(found) = self.kinds.lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
+            return Ok(found.clone());
+        }
+        let gvk = Gvk::from_api_version(api_version, kind);
+        let wanted = GroupVersionKind::gvk(&gvk.group, &gvk.version, &gvk.kind);
+        let unknown = || ClusterError::Refused {
+            code: 404,
+            reason: "NotFound".into(),
+            message: format!("the cluster serves no kind {kind} in {api_version}"),
+        };
+        let (resource, capabilities) = match tokio::time::timeout(
+            REQUEST_TIMEOUT,
+            discovery::pinned_kind(&self.client, &wanted),
+        )
+        .await
+        {
+            Err(_) => return Err(ClusterError::Timeout),
+            Ok(Ok(found)) => found,
+            Ok(Err(kube::Error::Discovery(_))) => return Err(unknown()),
+            Ok(Err(kube::Error::Api(status))) if status.code == 404 => return Err(unknown()),
+            Ok(Err(other)) => return Err(ClusterError::from_kube(other)),
+        };
+        let schema = if matches!(Schema::builtin().for_kind(&gvk).format, PatchFormat::Strategic) {
+            Arc::new(Schema::builtin().clone())
+        } else {
+            Arc::new(self.crd_schema(&resource).await)
+        };
+        let found = Kind { resource, namespaced: capabilities.scope == Scope::Namespaced, schema, gvk };
+        self.kinds.lock().unwrap_or_else(|p| p.into_inner()).insert(key, found.clone());
+        Ok(found)
+    }
+
+    /// The built-in schema plus the CRD's types when the CRD can be read; without it, a custom
+    /// resource's lists merge as wholes.
+    async fn crd_schema(&self, resource: &ApiResource) -> Schema {
+        let mut schema = Schema::builtin().clone();
+        let crds = ApiResource::from_gvk_with_plural(
+            &GroupVersionKind::gvk("apiextensions.k8s.io", "v1", "CustomResourceDefinition"),
+            "customresourcedefinitions",
+        );
+        let api: Api<DynamicObject> = Api::all_with(self.client.clone(), &crds);
+        let name = format!("{}.{}", resource.plural, resource.group);
+        if let Ok(Some(crd)) = timed(api.get_opt(&name)).await
+            && let Ok(crd) = serde_json::to_value(crd)
+            && let Ok(from_crd) = Schema::from_crd(&crd)
+        {
+            schema.extend(from_crd);
+        }
+        schema
+    }
+
+    fn api(&self, kind: &Kind, namespace: Option<&str>) -> Api<DynamicObject> {
+        match namespace.filter(|_| kind.namespaced) {
+            Some(namespace) => Api::namespaced_with(self.client.clone(), namespace, &kind.resource),
+            None => Api::all_with(self.client.clone(), &kind.resource),
+        }
+    }
+
+    /// The live object, or None if there is none.
+    pub async fn get(
+        &self,
+        kind: &Kind,
+        namespace: Option<&str>,
+        name: &str,
+    ) -> Result<Option<Value>, ClusterError> {
+        let object = timed(self.api(kind, namespace).get_opt(name)).await?;
+        object
+            .map(|o| serde_json::to_value(o).map_err(|e| ClusterError::Unreachable(e.to_string())))
+            .transpose()
+    }
+
+    /// Sends `patch`, of the kind's patch type ([`Kind::patch_type`]), as field manager
+    /// `manager`; the object as the cluster stored it.
+    pub async fn patch(
+        &self,
+        kind: &Kind,
+        namespace: Option<&str>,
+        name: &str,
+        patch: &Value,
+        manager: &str,
+    ) -> Result<Value, ClusterError> {
+        let params = PatchParams { field_manager: Some(manager.to_owned()), ..PatchParams::default() };
+        let patch = match kind.patch_type() {
+            PatchType::Strategic => Patch::Strategic(patch),
+            _ => Patch::Merge(patch),
+        };
+        let object = timed(self.api(kind, namespace).patch(name, &params, &patch)).await?;
+        serde_json::to_value(object).map_err(|e| ClusterError::Unreachable(e.to_string()))
+    }
+}
+
+/// A request to the cluster, bounded by [`REQUEST_TIMEOUT`].
+async fn timed<T>(request: impl Future<Output = Result<T, kube::Error>>) -> Result<T, ClusterError> {
+    match tokio::time::timeout(REQUEST_TIMEOUT, request).await {
+        Ok(result) => result.map_err(ClusterError::from_kube),
+        Err(_) => Err(ClusterError::Timeout),
+    }
+}

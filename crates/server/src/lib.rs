@@ -1,0 +1,18 @@
+//! Concord's back end.
+//!
+//! - [`cluster`]: one cluster reached with the user's own identity: which resource serves a
+//!   kind (from discovery), reading and patching objects, refusals kept as the API server gave
+//!   them.
+//! - [`edit`]: the conflict-safe edit protocol: a patch from the user's `base` to `mine` with
+//!   preconditions on `base`'s version, a three-way merge with the live object when someone else
+//!   wrote first, conflicts reported per field, nothing ever written over a change the user did
+//!   not see unless they chose so for that field.
+//!
+//! The merge itself is [`concord_patch::merge3`]; this crate adds the round trips.
+
+pub mod cluster;
+pub mod edit;
+
+pub use cluster::{Cluster, ClusterError, Kind};
+pub use concord_patch::merge3::{Conflict, GoneReason, Side};
+pub use edit::{EditError, EditOutcome, EditRequest, Resolution, edit};
