@@ -1,14 +1,18 @@
-//! Every concurrent-edit case of `../shared/scenarios/` through the edit protocol against a
-//! sandbox: create `base`, save `theirs` from it (or delete it), save `mine` from the same
-//! `base`, then check the outcome and the live object as the case expects.
+//! The edit protocol through Concord's HTTP API against a sandbox: every concurrent-edit case of
+//! `../shared/scenarios/` (create `base`, save `theirs` from it or delete it, save `mine` from
+//! the same `base`, check the outcome and the live object), resolutions, and bad requests.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
 use concord_sandbox::{Config, Sandbox};
-use concord_server::{Cluster, EditOutcome, EditRequest, edit};
+use concord_server::Cluster;
+use concord_server::http::{ClusterEntry, Server};
 use kube::api::{Api, ApiResource, DeleteParams, DynamicObject, GroupVersionKind, PostParams};
 use serde_json::{Value, json};
 
@@ -20,6 +24,55 @@ async fn client(kubeconfig: &Path) -> kube::Client {
     let kubeconfig = kube::config::Kubeconfig::read_from(kubeconfig).unwrap();
     let config = kube::Config::from_custom_kubeconfig(kubeconfig, &Default::default()).await.unwrap();
     kube::Client::try_from(config).unwrap()
+}
+
+/// A sandbox, a Concord server in front of it (clusters `as-alice` and `as-bob`: the same
+/// sandbox, written to as `concord:alice` and `concord:bob`), and clients of both.
+struct Harness {
+    _dir: tempfile::TempDir,
+    _sandbox: Sandbox,
+    kube: kube::Client,
+    http: reqwest::Client,
+    url: String,
+}
+
+impl Harness {
+    async fn start() -> Harness {
+        let dir = tempfile::tempdir().unwrap();
+        let kubeconfig = dir.path().join("kubeconfig");
+        let mut config = Config::new(&dir.path().join("data"));
+        config.kubeconfig = Some(kubeconfig.clone());
+        let sandbox = Sandbox::start(config).await.unwrap();
+        let kube = client(&kubeconfig).await;
+        let clusters = ["alice", "bob"]
+            .into_iter()
+            .map(|user| {
+                (
+                    format!("as-{user}"),
+                    ClusterEntry { cluster: Cluster::new(kube.clone()), user: user.to_owned() },
+                )
+            })
+            .collect::<BTreeMap<_, _>>();
+        let server = Arc::new(Server::new(clusters, "as-alice".into()));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(axum::serve(listener, concord_server::http::router(server)).into_future());
+        Harness { _dir: dir, _sandbox: sandbox, kube, http: reqwest::Client::new(), url }
+    }
+
+    /// POSTs `body` to `/api/v1/edit` with the CSRF header; the status and the JSON answer.
+    async fn edit(&self, body: &Value) -> (u16, Value) {
+        let response = self
+            .http
+            .post(format!("{}/api/v1/edit", self.url))
+            .header("x-concord-csrf", "1")
+            .json(body)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap())
+    }
 }
 
 /// The API for an object's kind, where the sandbox serves it.
@@ -55,16 +108,6 @@ async fn create(client: &kube::Client, object: &Value) -> Value {
     }
 }
 
-fn outcome_name(outcome: &EditOutcome) -> &'static str {
-    match outcome {
-        EditOutcome::Applied { .. } => "applied",
-        EditOutcome::Merged { .. } => "merged",
-        EditOutcome::Unchanged { .. } => "unchanged",
-        EditOutcome::Conflict { .. } => "conflict",
-        EditOutcome::Gone { .. } => "gone",
-    }
-}
-
 /// Whether every field `theirs` sets has that value in `live` (maps field by field, lists
 /// element by element: the server adds defaults to both).
 fn keeps(live: Option<&Value>, theirs: &Value) -> bool {
@@ -80,8 +123,8 @@ fn keeps(live: Option<&Value>, theirs: &Value) -> bool {
     }
 }
 
-async fn run(name: &str, case: &Value, client: &kube::Client) {
-    let cluster = Cluster::new(client.clone());
+async fn run(name: &str, case: &Value, h: &Harness) {
+    let client = &h.kube;
     if let Some(crd) = case.get("crd") {
         create(client, crd).await;
     }
@@ -97,32 +140,25 @@ async fn run(name: &str, case: &Value, client: &kube::Client) {
         let api = api_for(client, base).await;
         api.delete(base["metadata"]["name"].as_str().unwrap(), &DeleteParams::default()).await.unwrap();
     } else {
-        let request = EditRequest {
-            cluster: None,
-            base: loaded.clone(),
-            mine: theirs.clone(),
-            resolutions: Vec::new(),
-            theirs_resource_version: None,
-        };
-        let outcome = edit(&cluster, "concord:alice", &request).await.unwrap();
-        assert_eq!(outcome_name(&outcome), "applied", "{name}: theirs: {outcome:?}");
+        let (status, answer) = h.edit(&json!({"cluster": "as-alice", "base": loaded, "mine": theirs})).await;
+        assert_eq!((status, answer["outcome"].as_str()), (200, Some("applied")), "{name}: theirs: {answer}");
     }
 
-    let request = EditRequest {
-        cluster: None,
-        base: loaded.clone(),
-        mine: case["mine"].clone(),
-        resolutions: Vec::new(),
-        theirs_resource_version: None,
-    };
-    let outcome = edit(&cluster, "concord:bob", &request).await.unwrap();
+    let (status, answer) = h.edit(&json!({"cluster": "as-bob", "base": loaded, "mine": case["mine"]})).await;
+    let outcome = answer["outcome"].as_str().unwrap_or_default();
     let expect = &case["expect"];
     let allowed: Vec<&str> = match &expect["outcome"] {
         Value::String(one) => vec![one.as_str()],
         Value::Array(many) => many.iter().filter_map(Value::as_str).collect(),
         other => panic!("{name}: bad outcome {other}"),
     };
-    assert!(allowed.contains(&outcome_name(&outcome)), "{name}: {outcome:?}, expected {allowed:?}");
+    assert!(allowed.contains(&outcome), "{name}: {status} {answer}, expected {allowed:?}");
+    let expected_status = match outcome {
+        "conflict" => 409,
+        "gone" => 410,
+        _ => 200,
+    };
+    assert_eq!(status, expected_status, "{name}: {answer}");
 
     let api = api_for(client, base).await;
     let live = api
@@ -130,12 +166,16 @@ async fn run(name: &str, case: &Value, client: &kube::Client) {
         .await
         .unwrap()
         .map(|o| serde_json::to_value(o).unwrap());
-    if let EditOutcome::Conflict { conflicts, .. } = &outcome {
-        let reported: Vec<&str> = conflicts.iter().map(|c| c.path.as_str()).collect();
+    if outcome == "conflict" {
+        let reported: Vec<&str> =
+            answer["conflicts"].as_array().unwrap().iter().filter_map(|c| c["path"].as_str()).collect();
         for path in expect["conflicts"].as_array().into_iter().flatten() {
             assert!(reported.contains(&path.as_str().unwrap()), "{name}: {path} not in {reported:?}");
         }
         assert!(keeps(live.as_ref(), theirs), "{name}: a conflict changed the live object: {live:?}");
+    }
+    if let Some(object) = answer.get("object") {
+        assert_eq!(Some(object), live.as_ref(), "{name}: the answer's object is the live one");
     }
     for (pointer, value) in expect["holds"].as_object().into_iter().flatten() {
         let live = live.as_ref().unwrap_or_else(|| panic!("{name}: the object is gone"));
@@ -159,13 +199,7 @@ async fn run(name: &str, case: &Value, client: &kube::Client) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_shared_scenario_holds() {
-    let dir = tempfile::tempdir().unwrap();
-    let kubeconfig = dir.path().join("kubeconfig");
-    let mut config = Config::new(&dir.path().join("data"));
-    config.kubeconfig = Some(kubeconfig.clone());
-    let _sandbox = Sandbox::start(config).await.unwrap();
-    let client = client(&kubeconfig).await;
-
+    let h = Harness::start().await;
     let mut files: Vec<PathBuf> = std::fs::read_dir(scenarios_dir())
         .expect("../shared/scenarios is readable")
         .map(|entry| entry.unwrap().path())
@@ -182,87 +216,123 @@ async fn every_shared_scenario_holds() {
                 *ns = json!(format!("case-{i}-{}", ns.as_str().unwrap()));
             }
         }
-        run(&file.file_name().unwrap().to_string_lossy(), &case, &client).await;
+        run(&file.file_name().unwrap().to_string_lossy(), &case, &h).await;
     }
+}
+
+fn config_map(mode: &str) -> Value {
+    json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c", "namespace": "default"},
+        "data": {"mode": mode}})
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn resolutions_hold_only_against_the_version_they_were_made_on() {
-    let dir = tempfile::tempdir().unwrap();
-    let kubeconfig = dir.path().join("kubeconfig");
-    let mut config = Config::new(&dir.path().join("data"));
-    config.kubeconfig = Some(kubeconfig.clone());
-    let _sandbox = Sandbox::start(config).await.unwrap();
-    let client = client(&kubeconfig).await;
-    let cluster = Cluster::new(client.clone());
-    let object = |mode: &str| {
-        json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c", "namespace": "default"},
-            "data": {"mode": mode}})
-    };
-    let loaded = create(&client, &object("slow")).await;
-    let request =
-        |base: &Value, mine: Value, resolutions: Vec<concord_server::Resolution>, version: Option<&str>| {
-            EditRequest {
-                cluster: None,
-                base: base.clone(),
-                mine,
-                resolutions,
-                theirs_resource_version: version.map(str::to_owned),
-            }
-        };
-    let outcome =
-        edit(&cluster, "concord:alice", &request(&loaded, object("fast"), vec![], None)).await.unwrap();
-    assert_eq!(outcome_name(&outcome), "applied");
+    let h = Harness::start().await;
+    let loaded = create(&h.kube, &config_map("slow")).await;
+    let (status, _) = h.edit(&json!({"base": loaded, "mine": config_map("fast")})).await;
+    assert_eq!(status, 200);
 
     // Bob, from the same base, wants "medium": a conflict on /data/mode.
-    let EditOutcome::Conflict { theirs, conflicts } =
-        edit(&cluster, "concord:bob", &request(&loaded, object("medium"), vec![], None)).await.unwrap()
-    else {
-        panic!("expected a conflict")
+    let bob = |resolved: Option<&str>| {
+        let mut body = json!({"cluster": "as-bob", "base": loaded, "mine": config_map("medium")});
+        if let Some(version) = resolved {
+            body["resolutions"] = json!([{"path": "/data/mode", "take": "mine"}]);
+            body["theirsResourceVersion"] = json!(version);
+        }
+        body
     };
-    assert_eq!(conflicts.len(), 1);
-    assert_eq!(conflicts[0].path, "/data/mode");
-    let seen = theirs["metadata"]["resourceVersion"].as_str().unwrap().to_owned();
-    let take_mine =
-        || vec![concord_server::Resolution { path: "/data/mode".into(), take: concord_server::Side::Mine }];
+    let (status, answer) = h.edit(&bob(None)).await;
+    assert_eq!(status, 409, "{answer}");
+    assert_eq!(
+        answer["conflicts"],
+        json!([{"path": "/data/mode", "base": "slow", "theirs": "fast", "mine": "medium"}])
+    );
+    let seen = answer["theirs"]["metadata"]["resourceVersion"].as_str().unwrap().to_owned();
 
-    // Alice writes again before Bob's resolution arrives: it was made on an older version, so
-    // it does not hold, and Bob sees the conflict again instead of overwriting unseen work.
-    let outcome =
-        edit(&cluster, "concord:alice", &request(&theirs, object("turbo"), vec![], None)).await.unwrap();
-    assert_eq!(outcome_name(&outcome), "applied");
-    let again = edit(&cluster, "concord:bob", &request(&loaded, object("medium"), take_mine(), Some(&seen)))
-        .await
-        .unwrap();
-    let EditOutcome::Conflict { theirs, .. } = again else { panic!("expected a conflict, got {again:?}") };
-    assert_eq!(theirs["data"]["mode"], "turbo");
+    // Alice writes again before Bob's resolution arrives: made on an older version, it does not
+    // hold, and Bob sees the conflict again instead of overwriting work he has not seen.
+    let (status, _) = h.edit(&json!({"base": answer["theirs"], "mine": config_map("turbo")})).await;
+    assert_eq!(status, 200);
+    let (status, again) = h.edit(&bob(Some(&seen))).await;
+    assert_eq!(status, 409, "{again}");
+    assert_eq!(again["theirs"]["data"]["mode"], "turbo");
 
     // Resolved against the version now live, Bob's choice is written, under his name.
-    let seen = theirs["metadata"]["resourceVersion"].as_str().unwrap().to_owned();
-    let outcome =
-        edit(&cluster, "concord:bob", &request(&loaded, object("medium"), take_mine(), Some(&seen)))
-            .await
-            .unwrap();
-    let EditOutcome::Merged { object: live } = outcome else { panic!("expected merged, got {outcome:?}") };
+    let seen = again["theirs"]["metadata"]["resourceVersion"].as_str().unwrap().to_owned();
+    let (status, done) = h.edit(&bob(Some(&seen))).await;
+    assert_eq!((status, done["outcome"].as_str()), (200, Some("merged")), "{done}");
+    let live = &done["object"];
     assert_eq!(live["data"]["mode"], "medium");
     let managers: Vec<&str> = live["metadata"]["managedFields"]
         .as_array()
         .unwrap()
         .iter()
-        .filter_map(|entry| entry["manager"].as_str())
+        .filter_map(|e| e["manager"].as_str())
         .collect();
-    assert!(managers.contains(&"concord:bob"), "{managers:?}");
+    // Bob took the one field Alice owned: her entry is gone, his is there.
+    assert!(managers.contains(&"concord:bob") && !managers.contains(&"concord:alice"), "{managers:?}");
 
-    // An edit that changes nothing is unchanged, and one of another object is refused.
-    let outcome = edit(&cluster, "concord:bob", &request(&live, live.clone(), vec![], None)).await.unwrap();
-    assert_eq!(outcome_name(&outcome), "unchanged");
-    let mut renamed = live.clone();
-    renamed["metadata"]["name"] = json!("other");
-    let error = edit(&cluster, "concord:bob", &request(&live, renamed, vec![], None)).await.unwrap_err();
-    assert_eq!(error.to_string(), "mine must be the same object as base: its metadata.name differs");
-    let mut unknown = live.clone();
-    unknown["kind"] = json!("Gizmo");
-    let error =
-        edit(&cluster, "concord:bob", &request(&unknown, unknown.clone(), vec![], None)).await.unwrap_err();
-    assert_eq!(error.to_string(), "the cluster serves no kind Gizmo in v1");
+    // Saving what is already there changes nothing.
+    let (status, same) = h.edit(&json!({"base": live, "mine": live})).await;
+    assert_eq!((status, same["outcome"].as_str()), (200, Some("unchanged")), "{same}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_requests_get_clear_answers_and_write_nothing() {
+    let h = Harness::start().await;
+    let loaded = create(&h.kube, &config_map("slow")).await;
+    let version = || async {
+        let api: Api<DynamicObject> = api_for(&h.kube, &config_map("")).await;
+        api.get("c").await.unwrap().metadata.resource_version.unwrap()
+    };
+    let before = version().await;
+    let post = |body: reqwest::Body, csrf: bool| {
+        let mut request = h.http.post(format!("{}/api/v1/edit", h.url)).body(body);
+        if csrf {
+            request = request.header("x-concord-csrf", "1");
+        }
+        async move {
+            let response = request.send().await.unwrap();
+            let status = response.status().as_u16();
+            (status, response.json::<Value>().await.unwrap())
+        }
+    };
+    let valid = json!({"base": loaded, "mine": config_map("fast")}).to_string();
+
+    let (status, answer) = post(valid.clone().into(), false).await;
+    assert_eq!((status, answer["outcome"].as_str()), (403, Some("forbidden")), "{answer}");
+    assert_eq!(answer["message"], "a POST needs the header x-concord-csrf: 1");
+    let (status, answer) = post("{\"base\": ".into(), true).await;
+    assert_eq!((status, answer["outcome"].as_str()), (400, Some("invalid")), "{answer}");
+    assert!(answer["message"].as_str().unwrap().starts_with("the request body does not parse"), "{answer}");
+    let (status, answer) = post("base: [unclosed".into(), true).await;
+    assert_eq!(status, 400, "{answer}");
+    let (status, answer) = post(vec![b' '; 20 << 20].into(), true).await;
+    assert_eq!((status, answer["message"].as_str()), (413, Some("the request body is larger than 8 MiB")));
+    let (status, answer) = post(json!({"base": loaded}).to_string().into(), true).await;
+    assert_eq!(status, 400, "{answer}");
+    assert!(answer["message"].as_str().unwrap().contains("missing field `mine`"), "{answer}");
+    let (status, answer) =
+        post(json!({"cluster": "nowhere", "base": loaded, "mine": loaded}).to_string().into(), true).await;
+    assert_eq!(status, 400, "{answer}");
+    assert_eq!(answer["message"], "no cluster \"nowhere\"; known: [\"as-alice\", \"as-bob\"]");
+    let mut gizmo = loaded.clone();
+    gizmo["kind"] = json!("Gizmo");
+    let (status, answer) = post(json!({"base": gizmo, "mine": gizmo}).to_string().into(), true).await;
+    assert_eq!((status, answer["message"].as_str()), (400, Some("the cluster serves no kind Gizmo in v1")));
+    let mut renamed = config_map("fast");
+    renamed["metadata"]["name"] = json!("d");
+    let (status, answer) = post(json!({"base": loaded, "mine": renamed}).to_string().into(), true).await;
+    assert_eq!(
+        (status, answer["message"].as_str()),
+        (400, Some("mine must be the same object as base: its metadata.name differs"))
+    );
+    // The cluster's own refusal, with its code and message: an invalid label value.
+    let mut bad_label = config_map("fast");
+    bad_label["metadata"]["labels"] = json!({"k": "not valid!"});
+    let (status, answer) = post(json!({"base": loaded, "mine": bad_label}).to_string().into(), true).await;
+    assert_eq!((status, answer["outcome"].as_str()), (422, Some("invalid")), "{answer}");
+    assert!(answer["message"].as_str().unwrap().contains("metadata.labels"), "{answer}");
+
+    assert_eq!(version().await, before, "a refused request wrote something");
 }
