@@ -1,6 +1,6 @@
 //! `concord`: Concord's single binary: `concord patch` (the patch engine, `concord-patch`, on the
 //! command line) and `concord sandbox` (the embedded Kubernetes-compatible API server,
-//! `concord-sandbox`); `concord serve` comes later.
+//! `concord-sandbox`) and `concord serve` (the back end, `concord-server`).
 //!
 //! Exit codes: 0 on success, 1 when `concord patch merge3` finds conflicts or the object gone
 //! (its JSON answer is still printed), 2 on any error (a one-line `concord: <message>` on stderr).
@@ -9,6 +9,7 @@ mod error;
 mod input;
 mod patch;
 mod sandbox;
+mod serve;
 
 use std::process::ExitCode;
 
@@ -36,6 +37,9 @@ enum Command {
     /// Run the sandbox: a Kubernetes-compatible API server with a durable local store, which
     /// kubectl and kube-rs use unmodified.
     Sandbox(sandbox::SandboxArgs),
+    /// Run Concord's back end on the clusters of a kubeconfig (or, with none configured, on
+    /// its own sandbox with demo data).
+    Serve(serve::ServeArgs),
 }
 
 fn main() -> ExitCode {
@@ -50,6 +54,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Patch(args) => patch::run(args),
         Command::Sandbox(args) => sandbox::run(args),
+        Command::Serve(args) => serve::run(args),
     };
     match result {
         Ok(status) => status,

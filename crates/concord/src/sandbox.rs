@@ -30,8 +30,8 @@ pub struct SandboxArgs {
     tls: bool,
 }
 
-/// The default data directory.
-fn default_data_dir() -> PathBuf {
+/// The default data directory of the sandbox (shared by `concord serve`'s own sandbox).
+pub(crate) fn default_data_dir() -> PathBuf {
     let base = std::env::var_os("XDG_DATA_HOME")
         .map(PathBuf::from)
         .filter(|p| p.is_absolute())
@@ -75,7 +75,8 @@ pub fn run(args: SandboxArgs) -> Result<ExitCode, Error> {
     })
 }
 
-async fn shutdown_signal() {
+/// Resolves on Ctrl-C or SIGTERM.
+pub(crate) async fn shutdown_signal() {
     let ctrl_c = tokio::signal::ctrl_c();
     #[cfg(unix)]
     {

@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use concord_patch::{Gvk, PatchFormat, PatchType, Schema, TypeInfo};
-use kube::api::{Api, ApiResource, DynamicObject, GroupVersionKind, Patch, PatchParams};
+use kube::api::{Api, ApiResource, DynamicObject, GroupVersionKind, Patch, PatchParams, PostParams};
 use kube::discovery::{self, Scope};
 use serde_json::Value;
 
@@ -170,6 +170,21 @@ impl Cluster {
         object
             .map(|o| serde_json::to_value(o).map_err(|e| ClusterError::Unreachable(e.to_string())))
             .transpose()
+    }
+
+    /// Creates `object`; the object as stored, or None if one of that name exists already.
+    pub async fn create(&self, kind: &Kind, object: &Value) -> Result<Option<Value>, ClusterError> {
+        let namespace = object.pointer("/metadata/namespace").and_then(Value::as_str);
+        let object: DynamicObject = serde_json::from_value(object.clone()).map_err(|e| {
+            ClusterError::Refused { code: 400, reason: "BadRequest".into(), message: e.to_string() }
+        })?;
+        match timed(self.api(kind, namespace).create(&PostParams::default(), &object)).await {
+            Ok(created) => {
+                serde_json::to_value(created).map(Some).map_err(|e| ClusterError::Unreachable(e.to_string()))
+            }
+            Err(ClusterError::Refused { code: 409, reason, .. }) if reason == "AlreadyExists" => Ok(None),
+            Err(other) => Err(other),
+        }
     }
 
     /// Sends `patch`, of the kind's patch type ([`Kind::patch_type`]), as field manager

@@ -1,0 +1,62 @@
+//! The clusters of a kubeconfig: one per context, reached with that context's credentials (the
+//! way `kubectl` and `kubectl proxy` use them), named after the context.
+
+use std::collections::BTreeMap;
+
+use kube::config::{KubeConfigOptions, Kubeconfig};
+
+use crate::cluster::Cluster;
+use crate::http::ClusterEntry;
+
+/// Why no cluster could be set up from a kubeconfig.
+#[derive(Debug, thiserror::Error)]
+pub enum KubeconfigError {
+    /// The file could not be read or parsed.
+    #[error("cannot read the kubeconfig: {0}")]
+    Read(String),
+    /// The requested context is not in the file.
+    #[error("the kubeconfig has no context {0:?}")]
+    NoContext(String),
+    /// No context could be turned into a client.
+    #[error("no usable context in the kubeconfig: {0}")]
+    NoneUsable(String),
+}
+
+/// The clusters of `kubeconfig` by context name, and the default one: `context` if given, else
+/// the file's current context. A context whose credentials cannot be loaded is left out (and
+/// logged), unless it is the default.
+pub async fn clusters(
+    kubeconfig: &Kubeconfig,
+    context: Option<&str>,
+) -> Result<(BTreeMap<String, ClusterEntry>, String), KubeconfigError> {
+    let names: Vec<String> = kubeconfig.contexts.iter().map(|c| c.name.clone()).collect();
+    let default = match context {
+        Some(name) if names.iter().any(|n| n == name) => name.to_owned(),
+        Some(name) => return Err(KubeconfigError::NoContext(name.to_owned())),
+        None => kubeconfig
+            .current_context
+            .clone()
+            .or_else(|| names.first().cloned())
+            .ok_or_else(|| KubeconfigError::NoneUsable("it has no contexts".into()))?,
+    };
+    let mut clusters = BTreeMap::new();
+    for named in &kubeconfig.contexts {
+        let options = KubeConfigOptions { context: Some(named.name.clone()), ..KubeConfigOptions::default() };
+        let client = match kube::Config::from_custom_kubeconfig(kubeconfig.clone(), &options).await {
+            Ok(config) => kube::Client::try_from(config).map_err(|e| e.to_string()),
+            Err(e) => Err(e.to_string()),
+        };
+        match client {
+            Ok(client) => {
+                let user =
+                    named.context.as_ref().and_then(|c| c.user.clone()).unwrap_or_else(|| named.name.clone());
+                clusters.insert(named.name.clone(), ClusterEntry { cluster: Cluster::new(client), user });
+            }
+            Err(e) if named.name == default => {
+                return Err(KubeconfigError::NoneUsable(format!("{}: {e}", named.name)));
+            }
+            Err(e) => tracing::warn!(context = %named.name, error = %e, "leaving out a context"),
+        }
+    }
+    Ok((clusters, default))
+}
