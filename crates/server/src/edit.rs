@@ -12,8 +12,10 @@ use serde_json::{Map, Value};
 
 use crate::cluster::{Cluster, ClusterError};
 
-/// How many times a merged change is re-sent after losing yet another race.
-const MAX_MERGES: usize = 5;
+/// How many times a merged change is re-sent after losing yet another race. Each lost race
+/// means someone else's write went through, so the object is busy, not stuck; a short random
+/// pause between tries spreads out writers that keep colliding.
+const MAX_MERGES: usize = 32;
 
 /// Metadata the API server sets: never part of what a user changes, so left out of every patch
 /// and merge (the preconditions carry `resourceVersion` and `uid`).
@@ -122,7 +124,10 @@ pub async fn edit(cluster: &Cluster, manager: &str, request: &EditRequest) -> Re
     let mut patch = patch_type.create(&base, &mine, &info).map_err(|e| EditError::Invalid(e.to_string()))?;
     let mut version = (identity.resource_version.clone(), identity.uid.clone());
     let mut merged = false;
-    for _ in 0..=MAX_MERGES {
+    for attempt in 0..=MAX_MERGES {
+        if attempt > 1 {
+            tokio::time::sleep(backoff(attempt)).await;
+        }
         if is_empty_patch(&patch) {
             return Ok(match cluster.get(&kind, namespace, &identity.name).await? {
                 None => EditOutcome::Gone { reason: GoneReason::Deleted, theirs: None },
@@ -240,6 +245,15 @@ fn with_preconditions(patch: &Value, (resource_version, uid): &(String, String))
         }
     }
     patch
+}
+
+/// A random pause of up to 2^attempt milliseconds (at most 64).
+fn backoff(attempt: usize) -> std::time::Duration {
+    use std::hash::BuildHasher;
+    let ceiling = 1u64 << attempt.min(6);
+    // Each `RandomState` is keyed afresh: a cheap random number without a generator to share.
+    let random = std::collections::hash_map::RandomState::new().hash_one(attempt);
+    std::time::Duration::from_millis(random % (ceiling + 1))
 }
 
 fn is_empty_patch(patch: &Value) -> bool {

@@ -4,108 +4,16 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
-use std::collections::BTreeMap;
-use std::sync::Arc;
-
-use concord_sandbox::{Config, Sandbox};
-use concord_server::Cluster;
-use concord_server::http::{ClusterEntry, Server};
-use kube::api::{Api, ApiResource, DeleteParams, DynamicObject, GroupVersionKind, PostParams};
+use common::{Harness, api_for, create};
+use kube::api::{Api, DeleteParams, DynamicObject};
 use serde_json::{Value, json};
 
 fn scenarios_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/scenarios")
-}
-
-async fn client(kubeconfig: &Path) -> kube::Client {
-    let kubeconfig = kube::config::Kubeconfig::read_from(kubeconfig).unwrap();
-    let config = kube::Config::from_custom_kubeconfig(kubeconfig, &Default::default()).await.unwrap();
-    kube::Client::try_from(config).unwrap()
-}
-
-/// A sandbox, a Concord server in front of it (clusters `as-alice` and `as-bob`: the same
-/// sandbox, written to as `concord:alice` and `concord:bob`), and clients of both.
-struct Harness {
-    _dir: tempfile::TempDir,
-    _sandbox: Sandbox,
-    kube: kube::Client,
-    http: reqwest::Client,
-    url: String,
-}
-
-impl Harness {
-    async fn start() -> Harness {
-        let dir = tempfile::tempdir().unwrap();
-        let kubeconfig = dir.path().join("kubeconfig");
-        let mut config = Config::new(&dir.path().join("data"));
-        config.kubeconfig = Some(kubeconfig.clone());
-        let sandbox = Sandbox::start(config).await.unwrap();
-        let kube = client(&kubeconfig).await;
-        let clusters = ["alice", "bob"]
-            .into_iter()
-            .map(|user| {
-                (
-                    format!("as-{user}"),
-                    ClusterEntry { cluster: Cluster::new(kube.clone()), user: user.to_owned() },
-                )
-            })
-            .collect::<BTreeMap<_, _>>();
-        let server = Arc::new(Server::new(clusters, "as-alice".into()));
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
-        tokio::spawn(axum::serve(listener, concord_server::http::router(server)).into_future());
-        Harness { _dir: dir, _sandbox: sandbox, kube, http: reqwest::Client::new(), url }
-    }
-
-    /// POSTs `body` to `/api/v1/edit` with the CSRF header; the status and the JSON answer.
-    async fn edit(&self, body: &Value) -> (u16, Value) {
-        let response = self
-            .http
-            .post(format!("{}/api/v1/edit", self.url))
-            .header("x-concord-csrf", "1")
-            .json(body)
-            .send()
-            .await
-            .unwrap();
-        let status = response.status().as_u16();
-        (status, response.json().await.unwrap())
-    }
-}
-
-/// The API for an object's kind, where the sandbox serves it.
-async fn api_for(client: &kube::Client, object: &Value) -> Api<DynamicObject> {
-    let api_version = object["apiVersion"].as_str().unwrap();
-    let (group, version) = api_version.rsplit_once('/').unwrap_or(("", api_version));
-    let gvk = GroupVersionKind::gvk(group, version, object["kind"].as_str().unwrap());
-    // A CRD just created takes a moment to be served.
-    let mut found = None;
-    for _ in 0..50 {
-        if let Ok(f) = kube::discovery::pinned_kind(client, &gvk).await {
-            found = Some(f);
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    let (resource, capabilities): (ApiResource, _) = found.expect("the kind is served");
-    match object.pointer("/metadata/namespace").and_then(Value::as_str) {
-        Some(ns) if capabilities.scope == kube::discovery::Scope::Namespaced => {
-            Api::namespaced_with(client.clone(), ns, &resource)
-        }
-        _ => Api::all_with(client.clone(), &resource),
-    }
-}
-
-async fn create(client: &kube::Client, object: &Value) -> Value {
-    let api = api_for(client, object).await;
-    let object: DynamicObject = serde_json::from_value(object.clone()).unwrap();
-    match api.create(&PostParams::default(), &object).await {
-        Ok(created) => serde_json::to_value(created).unwrap(),
-        Err(kube::Error::Api(status)) if status.code == 409 => json!(null),
-        Err(e) => panic!("creating {:?}: {e}", object.metadata.name),
-    }
 }
 
 /// Whether every field `theirs` sets has that value in `live` (maps field by field, lists
