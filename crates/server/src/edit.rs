@@ -12,10 +12,10 @@ use serde_json::{Map, Value};
 
 use crate::cluster::{Cluster, ClusterError};
 
-/// How many times a merged change is re-sent after losing yet another race. Each lost race
+/// How long a merged change keeps being re-sent after losing yet another race. Each lost race
 /// means someone else's write went through, so the object is busy, not stuck; a short random
 /// pause between tries spreads out writers that keep colliding.
-const MAX_MERGES: usize = 32;
+const MERGE_PATIENCE: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// Metadata the API server sets: never part of what a user changes, so left out of every patch
 /// and merge (the preconditions carry `resourceVersion` and `uid`).
@@ -106,7 +106,7 @@ pub enum EditError {
     #[error(transparent)]
     Cluster(#[from] ClusterError),
     /// The object kept changing while the merged change was being saved.
-    #[error("the object changed {MAX_MERGES} more times while saving; try again")]
+    #[error("the object kept changing for {} seconds while saving; try again", MERGE_PATIENCE.as_secs())]
     Busy,
 }
 
@@ -124,8 +124,12 @@ pub async fn edit(cluster: &Cluster, manager: &str, request: &EditRequest) -> Re
     let mut patch = patch_type.create(&base, &mine, &info).map_err(|e| EditError::Invalid(e.to_string()))?;
     let mut version = (identity.resource_version.clone(), identity.uid.clone());
     let mut merged = false;
-    for attempt in 0..=MAX_MERGES {
+    let deadline = tokio::time::Instant::now() + MERGE_PATIENCE;
+    for attempt in 0.. {
         if attempt > 1 {
+            if tokio::time::Instant::now() >= deadline {
+                break;
+            }
             tokio::time::sleep(backoff(attempt)).await;
         }
         if is_empty_patch(&patch) {
