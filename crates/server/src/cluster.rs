@@ -6,7 +6,10 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use concord_patch::{Gvk, PatchFormat, PatchType, Schema, TypeInfo};
-use kube::api::{Api, ApiResource, DynamicObject, GroupVersionKind, Patch, PatchParams, PostParams};
+use kube::api::{
+    Api, ApiResource, DeleteParams, DynamicObject, GroupVersionKind, Patch, PatchParams, PostParams,
+    Preconditions,
+};
 use kube::discovery::{self, Scope};
 use serde_json::Value;
 
@@ -172,19 +175,48 @@ impl Cluster {
             .transpose()
     }
 
-    /// Creates `object`; the object as stored, or None if one of that name exists already.
-    pub async fn create(&self, kind: &Kind, object: &Value) -> Result<Option<Value>, ClusterError> {
+    /// Creates `object` as field manager `manager`; the object as stored, or None if one of that
+    /// name exists already.
+    pub async fn create(
+        &self,
+        kind: &Kind,
+        object: &Value,
+        manager: &str,
+    ) -> Result<Option<Value>, ClusterError> {
         let namespace = object.pointer("/metadata/namespace").and_then(Value::as_str);
         let object: DynamicObject = serde_json::from_value(object.clone()).map_err(|e| {
             ClusterError::Refused { code: 400, reason: "BadRequest".into(), message: e.to_string() }
         })?;
-        match timed(self.api(kind, namespace).create(&PostParams::default(), &object)).await {
+        let params = PostParams { field_manager: Some(manager.to_owned()), ..PostParams::default() };
+        match timed(self.api(kind, namespace).create(&params, &object)).await {
             Ok(created) => {
                 serde_json::to_value(created).map(Some).map_err(|e| ClusterError::Unreachable(e.to_string()))
             }
             Err(ClusterError::Refused { code: 409, reason, .. }) if reason == "AlreadyExists" => Ok(None),
             Err(other) => Err(other),
         }
+    }
+
+    /// Deletes the object if it still has this `uid` and `resource_version` (the API server
+    /// refuses with 409 otherwise); what the API server answered (the object, marked for
+    /// deletion or as it was, or a `Status`).
+    pub async fn delete(
+        &self,
+        kind: &Kind,
+        namespace: Option<&str>,
+        name: &str,
+        uid: &str,
+        resource_version: &str,
+    ) -> Result<Value, ClusterError> {
+        let preconditions =
+            Preconditions { uid: Some(uid.to_owned()), resource_version: Some(resource_version.to_owned()) };
+        let params = DeleteParams { preconditions: Some(preconditions), ..DeleteParams::default() };
+        let answer = timed(self.api(kind, namespace).delete(name, &params)).await?;
+        let answer = match answer {
+            either::Either::Left(object) => serde_json::to_value(object),
+            either::Either::Right(status) => serde_json::to_value(status),
+        };
+        answer.map_err(|e| ClusterError::Unreachable(e.to_string()))
     }
 
     /// Sends `patch`, of the kind's patch type ([`Kind::patch_type`]), as field manager

@@ -63,7 +63,7 @@ pub async fn load(cluster: &Cluster) -> Result<usize, ClusterError> {
                 other => break other?,
             }
         };
-        if cluster.create(&kind, &object).await?.is_some() {
+        if cluster.create(&kind, &object, "concord:demo").await?.is_some() {
             created += 1;
         }
     }

@@ -6,7 +6,8 @@
 //! written. Overwriting someone else's change happens only where the user resolved a conflict
 //! to `mine`, and only against the version they resolved it on.
 
-use concord_patch::merge3::{Conflict, GoneReason, Merge3, Outcome, Side};
+pub(crate) use concord_patch::merge3::GoneReason;
+use concord_patch::merge3::{Conflict, Merge3, Outcome, Side};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -182,17 +183,17 @@ pub async fn edit(cluster: &Cluster, manager: &str, request: &EditRequest) -> Re
 }
 
 /// The object an edit is about, from `base`, checked against `mine`.
-struct Identity {
-    api_version: String,
-    kind: String,
-    name: String,
-    namespace: Option<String>,
-    resource_version: String,
-    uid: String,
+pub(crate) struct Identity {
+    pub(crate) api_version: String,
+    pub(crate) kind: String,
+    pub(crate) name: String,
+    pub(crate) namespace: Option<String>,
+    pub(crate) resource_version: String,
+    pub(crate) uid: String,
 }
 
 impl Identity {
-    fn of(base: &Value, mine: &Value) -> Result<Identity, EditError> {
+    pub(crate) fn of(base: &Value, mine: &Value) -> Result<Identity, EditError> {
         for (what, object) in [("base", base), ("mine", mine)] {
             if !object.is_object() {
                 return Err(EditError::Invalid(format!("{what} must be an object")));
@@ -268,7 +269,7 @@ fn is_empty_patch(patch: &Value) -> bool {
     }
 }
 
-fn uid(object: &Value) -> String {
+pub(crate) fn uid(object: &Value) -> String {
     str_at(object, "/metadata/uid").to_owned()
 }
 

@@ -17,6 +17,7 @@ use serde_json::{Value, json};
 
 use crate::cluster::{Cluster, ClusterError};
 use crate::edit::{EditError, EditOutcome, EditRequest, edit};
+use crate::objects::{self, CreateOutcome, CreateRequest, DeleteOutcome, DeleteRequest};
 
 /// The header every mutating request must carry, with the value `1`.
 pub const CSRF_HEADER: &str = "x-concord-csrf";
@@ -58,6 +59,8 @@ pub fn router(server: Arc<Server>) -> Router {
     Router::new()
         .route("/api/v1/clusters", get(clusters))
         .route("/api/v1/edit", post(edit_object))
+        .route("/api/v1/create", post(create_object))
+        .route("/api/v1/delete", post(delete_object))
         .layer(middleware::from_fn(csrf))
         .with_state(server)
 }
@@ -98,6 +101,29 @@ async fn edit_object(State(server): State<Arc<Server>>, body: Body) -> Result<Re
         }
         EditOutcome::Conflict { .. } => StatusCode::CONFLICT,
         EditOutcome::Gone { .. } => StatusCode::GONE,
+    };
+    Ok((code, axum::Json(outcome)).into_response())
+}
+
+async fn create_object(State(server): State<Arc<Server>>, body: Body) -> Result<Response, Failure> {
+    let request: CreateRequest = read_body(body).await?;
+    let entry = server.cluster(request.cluster.as_deref())?;
+    let outcome = objects::create(&entry.cluster, &format!("concord:{}", entry.user), &request).await?;
+    let code = match &outcome {
+        CreateOutcome::Created { .. } => StatusCode::CREATED,
+        CreateOutcome::Exists { .. } => StatusCode::CONFLICT,
+    };
+    Ok((code, axum::Json(outcome)).into_response())
+}
+
+async fn delete_object(State(server): State<Arc<Server>>, body: Body) -> Result<Response, Failure> {
+    let request: DeleteRequest = read_body(body).await?;
+    let entry = server.cluster(request.cluster.as_deref())?;
+    let outcome = objects::delete(&entry.cluster, &request).await?;
+    let code = match &outcome {
+        DeleteOutcome::Deleted { .. } => StatusCode::OK,
+        DeleteOutcome::Changed { .. } => StatusCode::CONFLICT,
+        DeleteOutcome::Gone { .. } => StatusCode::GONE,
     };
     Ok((code, axum::Json(outcome)).into_response())
 }

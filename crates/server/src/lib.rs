@@ -8,10 +8,12 @@
 //!   wrote first, conflicts reported per field, nothing ever written over a change the user did
 //!   not see unless they chose so for that field.
 //!
+//! - [`objects`]: create and delete in the same style (no silent replacement, deletes with
+//!   preconditions on the version the user saw).
 //! - [`kubeconfig`]: the clusters of a kubeconfig, one per context, each with its user.
 //! - [`demo`]: the demo data `concord serve` loads into its own sandbox.
-//! - [`http`]: the JSON API over both (`POST /api/v1/edit`, `GET /api/v1/clusters`), with
-//!   CSRF protection on every mutating request.
+//! - [`http`]: the JSON API over them (`POST /api/v1/edit`, `/api/v1/create`,
+//!   `/api/v1/delete`, `GET /api/v1/clusters`), with CSRF protection on every mutating request.
 //!
 //! The merge itself is [`concord_patch::merge3`]; this crate adds the round trips.
 
@@ -20,6 +22,7 @@ pub mod demo;
 pub mod edit;
 pub mod http;
 pub mod kubeconfig;
+pub mod objects;
 
 pub use cluster::{Cluster, ClusterError, Kind};
 pub use concord_patch::merge3::{Conflict, GoneReason, Side};
