@@ -63,7 +63,9 @@ impl ClusterError {
 pub struct Kind {
     resource: ApiResource,
     namespaced: bool,
-    schema: Arc<Schema>,
+    /// The CRD's types added to the built-in schema, for a custom resource whose CRD could be
+    /// read; `None` for everything the built-in schema serves as it is.
+    custom: Option<Arc<Schema>>,
     gvk: Gvk,
 }
 
@@ -75,7 +77,7 @@ impl Kind {
 
     /// The type of its objects, for the patch engine.
     pub fn type_info(&self) -> TypeInfo<'_> {
-        self.schema.for_kind(&self.gvk)
+        self.custom.as_deref().unwrap_or_else(|| Schema::builtin()).for_kind(&self.gvk)
     }
 
     /// The patch type the API server takes for it: strategic merge patch for built-in kinds,
@@ -126,33 +128,29 @@ impl Cluster {
             Ok(Err(kube::Error::Api(status))) if status.code == 404 => return Err(unknown()),
             Ok(Err(other)) => return Err(ClusterError::from_kube(other)),
         };
-        let schema = if matches!(Schema::builtin().for_kind(&gvk).format, PatchFormat::Strategic) {
-            Arc::new(Schema::builtin().clone())
+        let custom = if matches!(Schema::builtin().for_kind(&gvk).format, PatchFormat::Strategic) {
+            None
         } else {
-            Arc::new(self.crd_schema(&resource).await)
+            self.crd_schema(&resource).await.map(Arc::new)
         };
-        let found = Kind { resource, namespaced: capabilities.scope == Scope::Namespaced, schema, gvk };
+        let found = Kind { resource, namespaced: capabilities.scope == Scope::Namespaced, custom, gvk };
         self.kinds.lock().unwrap_or_else(|p| p.into_inner()).insert(key, found.clone());
         Ok(found)
     }
 
-    /// The built-in schema plus the CRD's types when the CRD can be read; without it, a custom
-    /// resource's lists merge as wholes.
-    async fn crd_schema(&self, resource: &ApiResource) -> Schema {
-        let mut schema = Schema::builtin().clone();
+    /// The built-in schema plus the CRD's types when the CRD can be read; without it (None), a
+    /// custom resource's lists merge as wholes.
+    async fn crd_schema(&self, resource: &ApiResource) -> Option<Schema> {
         let crds = ApiResource::from_gvk_with_plural(
             &GroupVersionKind::gvk("apiextensions.k8s.io", "v1", "CustomResourceDefinition"),
             "customresourcedefinitions",
         );
         let api: Api<DynamicObject> = Api::all_with(self.client.clone(), &crds);
         let name = format!("{}.{}", resource.plural, resource.group);
-        if let Ok(Some(crd)) = timed(api.get_opt(&name)).await
-            && let Ok(crd) = serde_json::to_value(crd)
-            && let Ok(from_crd) = Schema::from_crd(&crd)
-        {
-            schema.extend(from_crd);
-        }
-        schema
+        let crd = serde_json::to_value(timed(api.get_opt(&name)).await.ok()??).ok()?;
+        let mut schema = Schema::builtin().clone();
+        schema.extend(Schema::from_crd(&crd).ok()?);
+        Some(schema)
     }
 
     fn api(&self, kind: &Kind, namespace: Option<&str>) -> Api<DynamicObject> {

@@ -123,8 +123,16 @@ pub async fn edit(cluster: &Cluster, manager: &str, request: &EditRequest) -> Re
     let namespace = identity.namespace.as_deref();
     let (base, mine) = (user_view(&request.base), user_view(&request.mine));
     let mut patch = patch_type.create(&base, &mine, &info).map_err(|e| EditError::Invalid(e.to_string()))?;
-    let mut version = (identity.resource_version.clone(), identity.uid.clone());
-    let mut merged = false;
+    if is_empty_patch(&patch) {
+        return Ok(match cluster.get(&kind, namespace, &identity.name).await? {
+            None => EditOutcome::Gone { reason: GoneReason::Deleted, theirs: None },
+            Some(live) if uid(&live) != identity.uid => {
+                EditOutcome::Gone { reason: GoneReason::Replaced, theirs: Some(live) }
+            }
+            Some(live) => EditOutcome::Unchanged { object: live },
+        });
+    }
+    let mut resource_version = identity.resource_version.clone();
     let deadline = tokio::time::Instant::now() + MERGE_PATIENCE;
     for attempt in 0.. {
         if attempt > 1 {
@@ -133,20 +141,18 @@ pub async fn edit(cluster: &Cluster, manager: &str, request: &EditRequest) -> Re
             }
             tokio::time::sleep(backoff(attempt)).await;
         }
-        if is_empty_patch(&patch) {
-            return Ok(match cluster.get(&kind, namespace, &identity.name).await? {
-                None => EditOutcome::Gone { reason: GoneReason::Deleted, theirs: None },
-                Some(live) if uid(&live) != identity.uid => {
-                    EditOutcome::Gone { reason: GoneReason::Replaced, theirs: Some(live) }
-                }
-                Some(live) => EditOutcome::Unchanged { object: live },
-            });
-        }
         let written = cluster
-            .patch(&kind, namespace, &identity.name, &with_preconditions(&patch, &version), manager)
+            .patch(
+                &kind,
+                namespace,
+                &identity.name,
+                &with_preconditions(&patch, &resource_version, &identity.uid),
+                manager,
+            )
             .await;
         match written {
-            Ok(object) if merged => return Ok(EditOutcome::Merged { object }),
+            // Every write after the first sends a merged change.
+            Ok(object) if attempt > 0 => return Ok(EditOutcome::Merged { object }),
             Ok(object) => return Ok(EditOutcome::Applied { object }),
             // Someone else wrote first (409), or the object is gone (404).
             Err(ClusterError::Refused { code: 404 | 409, .. }) => {}
@@ -170,10 +176,13 @@ pub async fn edit(cluster: &Cluster, manager: &str, request: &EditRequest) -> Re
             .run(&base, Some(&user_view(&theirs)), &mine)
             .map_err(|e| EditError::Invalid(e.to_string()))?
         {
+            // Someone else made the same change: nothing is left to write.
+            Outcome::Merged { patch: next, .. } if is_empty_patch(&next) => {
+                return Ok(EditOutcome::Unchanged { object: theirs });
+            }
             Outcome::Merged { patch: next, .. } => {
                 patch = next;
-                version = (theirs_version, identity.uid.clone());
-                merged = true;
+                resource_version = theirs_version;
             }
             Outcome::Conflicts(conflicts) => return Ok(EditOutcome::Conflict { theirs, conflicts }),
             Outcome::Gone(reason) => return Ok(EditOutcome::Gone { reason, theirs: Some(theirs) }),
@@ -240,13 +249,13 @@ fn user_view(object: &Value) -> Value {
 
 /// `patch` carrying `resourceVersion` and `uid` preconditions: the API server refuses it with a
 /// 409 unless the object is still at that version.
-fn with_preconditions(patch: &Value, (resource_version, uid): &(String, String)) -> Value {
+fn with_preconditions(patch: &Value, resource_version: &str, uid: &str) -> Value {
     let mut patch = patch.clone();
     if let Some(object) = patch.as_object_mut() {
         let metadata = object.entry("metadata").or_insert_with(|| Value::Object(Map::new()));
         if let Some(metadata) = metadata.as_object_mut() {
-            metadata.insert("resourceVersion".into(), Value::String(resource_version.clone()));
-            metadata.insert("uid".into(), Value::String(uid.clone()));
+            metadata.insert("resourceVersion".into(), Value::String(resource_version.to_owned()));
+            metadata.insert("uid".into(), Value::String(uid.to_owned()));
         }
     }
     patch
@@ -307,7 +316,7 @@ mod tests {
 
     #[test]
     fn preconditions_ride_in_the_patch_and_server_fields_stay_out() {
-        let patch = with_preconditions(&json!({"data": {"a": "1"}}), &("7".into(), "u".into()));
+        let patch = with_preconditions(&json!({"data": {"a": "1"}}), "7", "u");
         assert_eq!(patch, json!({"data": {"a": "1"}, "metadata": {"resourceVersion": "7", "uid": "u"}}));
         let view = user_view(&json!({"metadata": {"name": "a", "uid": "u", "resourceVersion": "7",
             "managedFields": [], "labels": {"k": "v"}}}));

@@ -33,6 +33,13 @@ pub struct ClusterEntry {
     pub user: String,
 }
 
+impl ClusterEntry {
+    /// The field manager of the user's writes: `concord:<user>`.
+    fn manager(&self) -> String {
+        format!("concord:{}", self.user)
+    }
+}
+
 /// The server's state: the clusters by kubeconfig context name.
 pub struct Server {
     clusters: BTreeMap<String, ClusterEntry>,
@@ -93,8 +100,7 @@ async fn clusters(State(server): State<Arc<Server>>) -> Response {
 async fn edit_object(State(server): State<Arc<Server>>, body: Body) -> Result<Response, Failure> {
     let request: EditRequest = read_body(body).await?;
     let entry = server.cluster(request.cluster.as_deref())?;
-    let manager = format!("concord:{}", entry.user);
-    let outcome = edit(&entry.cluster, &manager, &request).await?;
+    let outcome = edit(&entry.cluster, &entry.manager(), &request).await?;
     let code = match &outcome {
         EditOutcome::Applied { .. } | EditOutcome::Merged { .. } | EditOutcome::Unchanged { .. } => {
             StatusCode::OK
@@ -108,7 +114,7 @@ async fn edit_object(State(server): State<Arc<Server>>, body: Body) -> Result<Re
 async fn create_object(State(server): State<Arc<Server>>, body: Body) -> Result<Response, Failure> {
     let request: CreateRequest = read_body(body).await?;
     let entry = server.cluster(request.cluster.as_deref())?;
-    let outcome = objects::create(&entry.cluster, &format!("concord:{}", entry.user), &request).await?;
+    let outcome = objects::create(&entry.cluster, &entry.manager(), &request).await?;
     let code = match &outcome {
         CreateOutcome::Created { .. } => StatusCode::CREATED,
         CreateOutcome::Exists { .. } => StatusCode::CONFLICT,

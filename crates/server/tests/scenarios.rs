@@ -199,11 +199,7 @@ async fn bad_requests_get_clear_answers_and_write_nothing() {
         if csrf {
             request = request.header("x-concord-csrf", "1");
         }
-        async move {
-            let response = request.send().await.unwrap();
-            let status = response.status().as_u16();
-            (status, response.json::<Value>().await.unwrap())
-        }
+        h.send(request)
     };
     let valid = json!({"base": loaded, "mine": config_map("fast")}).to_string();
 
@@ -248,44 +244,36 @@ async fn bad_requests_get_clear_answers_and_write_nothing() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn creates_and_deletes_never_overwrite_unseen_work() {
     let h = Harness::start().await;
-    let post = |path: &'static str, body: Value| {
-        let request =
-            h.http.post(format!("{}/api/v1/{path}", h.url)).header("x-concord-csrf", "1").json(&body);
-        async move {
-            let response = request.send().await.unwrap();
-            let status = response.status().as_u16();
-            (status, response.json::<Value>().await.unwrap())
-        }
-    };
-    let (status, created) = post("create", json!({"object": config_map("slow")})).await;
+    let (status, created) = h.post("create", &json!({"object": config_map("slow")})).await;
     assert_eq!((status, created["outcome"].as_str()), (201, Some("created")), "{created}");
     let loaded = created["object"].clone();
     assert_eq!(loaded["metadata"]["managedFields"][0]["manager"], "concord:alice");
-    let (status, again) = post("create", json!({"cluster": "as-bob", "object": config_map("other")})).await;
+    let (status, again) =
+        h.post("create", &json!({"cluster": "as-bob", "object": config_map("other")})).await;
     assert_eq!((status, again["outcome"].as_str()), (409, Some("exists")), "{again}");
     assert_eq!(again["theirs"]["data"]["mode"], "slow");
 
     // Someone edits it: a delete of the version loaded before is refused, and nothing is lost.
     let (status, _) = h.edit(&json!({"base": loaded, "mine": config_map("fast")})).await;
     assert_eq!(status, 200);
-    let (status, stale) = post("delete", json!({"cluster": "as-bob", "base": loaded})).await;
+    let (status, stale) = h.post("delete", &json!({"cluster": "as-bob", "base": loaded})).await;
     assert_eq!((status, stale["outcome"].as_str()), (409, Some("changed")), "{stale}");
     assert_eq!(stale["theirs"]["data"]["mode"], "fast");
-    let (status, deleted) = post("delete", json!({"cluster": "as-bob", "base": stale["theirs"]})).await;
+    let (status, deleted) = h.post("delete", &json!({"cluster": "as-bob", "base": stale["theirs"]})).await;
     assert_eq!((status, deleted["outcome"].as_str()), (200, Some("deleted")), "{deleted}");
-    let (status, gone) = post("delete", json!({"base": stale["theirs"]})).await;
+    let (status, gone) = h.post("delete", &json!({"base": stale["theirs"]})).await;
     assert_eq!(
         (status, gone["outcome"].as_str(), gone["reason"].as_str()),
         (410, Some("gone"), Some("deleted"))
     );
 
     // Re-created under the same name, it is another object: a delete of the old one is refused.
-    let (status, _) = post("create", json!({"object": config_map("new")})).await;
+    let (status, _) = h.post("create", &json!({"object": config_map("new")})).await;
     assert_eq!(status, 201);
-    let (status, replaced) = post("delete", json!({"base": stale["theirs"]})).await;
+    let (status, replaced) = h.post("delete", &json!({"base": stale["theirs"]})).await;
     assert_eq!((status, replaced["reason"].as_str()), (410, Some("replaced")), "{replaced}");
     assert_eq!(replaced["theirs"]["data"]["mode"], "new");
-    let (status, invalid) = post("create", json!({"object": {"kind": "ConfigMap"}})).await;
+    let (status, invalid) = h.post("create", &json!({"object": {"kind": "ConfigMap"}})).await;
     assert_eq!(
         (status, invalid["message"].as_str()),
         (400, Some("the object needs apiVersion, kind and metadata.name"))

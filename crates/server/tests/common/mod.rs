@@ -60,14 +60,20 @@ impl Harness {
 
     /// POSTs `body` to `/api/v1/edit` with the CSRF header; the status and the JSON answer.
     pub async fn edit(&self, body: &Value) -> (u16, Value) {
-        let response = self
-            .http
-            .post(format!("{}/api/v1/edit", self.url))
-            .header("x-concord-csrf", "1")
-            .json(body)
-            .send()
-            .await
-            .unwrap();
+        self.post("edit", body).await
+    }
+
+    /// POSTs `body` to `/api/v1/<path>` with the CSRF header; the status and the JSON answer.
+    pub async fn post(&self, path: &str, body: &Value) -> (u16, Value) {
+        self.send(
+            self.http.post(format!("{}/api/v1/{path}", self.url)).header("x-concord-csrf", "1").json(body),
+        )
+        .await
+    }
+
+    /// Sends `request`; the status and the JSON answer.
+    pub async fn send(&self, request: reqwest::RequestBuilder) -> (u16, Value) {
+        let response = request.send().await.unwrap();
         let status = response.status().as_u16();
         (status, response.json().await.unwrap())
     }
