@@ -1,6 +1,7 @@
 //! Kubernetes API-machinery rules as kube-apiserver v1.32 applies them, without I/O, for
 //! Concord's Kubernetes-compatible sandbox. Every message a client can see is kube-apiserver's.
 //!
+//! - [`civil`]: calendar arithmetic for `metav1.Time`.
 //! - [`labels`]: label selectors, from the query string or a `metav1.LabelSelector` object.
 //! - [`fields`]: field selectors and the field labels each resource supports.
 //! - [`names`]: object names, namespaces, labels and annotations (`ValidateObjectMeta`), and
@@ -11,6 +12,7 @@
 
 mod gofmt;
 
+pub mod civil;
 pub mod field;
 pub mod fields;
 pub mod labels;
