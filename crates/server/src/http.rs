@@ -35,7 +35,7 @@ pub struct ClusterEntry {
 
 impl ClusterEntry {
     /// The field manager of the user's writes: `concord:<user>`.
-    fn manager(&self) -> String {
+    pub fn manager(&self) -> String {
         format!("concord:{}", self.user)
     }
 }
@@ -64,6 +64,7 @@ impl Server {
 /// The API's routes over `server`.
 pub fn router(server: Arc<Server>) -> Router {
     Router::new()
+        .route("/healthz", get(|| async { "ok" }))
         .route("/api/v1/clusters", get(clusters))
         .route("/api/v1/edit", post(edit_object))
         .route("/api/v1/create", post(create_object))
