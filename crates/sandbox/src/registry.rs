@@ -348,6 +348,15 @@ const BUILTINS: &[Builtin] = &[
     )
     .verbs(CREATE_ONLY),
     builtin(
+        "authentication.k8s.io",
+        "v1",
+        "SelfSubjectReview",
+        "selfsubjectreviews",
+        false,
+        "io.k8s.api.authentication.v1",
+    )
+    .verbs(CREATE_ONLY),
+    builtin(
         "authorization.k8s.io",
         "v1",
         "SelfSubjectRulesReview",

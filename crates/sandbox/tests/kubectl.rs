@@ -416,6 +416,13 @@ roleRef: {kind: Role, name: pod-reader, apiGroup: rbac.authorization.k8s.io}
     let text = String::from_utf8_lossy(&rules.stdout);
     assert!(text.lines().any(|l| l.starts_with("pods ") && l.contains("[get list watch]")), "{text}");
 
+    // `auth whoami` reads alice's identity through a SelfSubjectReview.
+    let whoami = can(&["auth", "whoami", "-o", "json"]).await;
+    let review: serde_json::Value = serde_json::from_slice(&whoami.stdout).expect("whoami prints JSON");
+    assert_eq!(review["status"]["userInfo"]["username"], "alice", "{review}");
+    let groups = review["status"]["userInfo"]["groups"].as_array().expect("groups");
+    assert!(groups.iter().any(|g| g == "system:authenticated"), "{review}");
+
     // A wrong token is 401.
     let stranger = ts.dir.path().join("stranger.kubeconfig");
     ts.sandbox.write_kubeconfig(&stranger, Some("nope")).unwrap();

@@ -142,7 +142,7 @@ async fn route(
         }
     }
     auth::authorize(policy, &attributes)?;
-    if resource.group == "authorization.k8s.io" {
+    if resource.group == "authorization.k8s.io" || resource.group == "authentication.k8s.io" {
         let body = object_body(headers, &body)?;
         return reviews::review(policy, user, &resource, body)
             .map(|v| json_response(StatusCode::CREATED, &v));

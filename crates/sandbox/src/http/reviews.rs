@@ -1,5 +1,5 @@
-//! `SelfSubjectAccessReview` and `SelfSubjectRulesReview`: what `kubectl auth can-i` asks.
-//! They are answered, never stored.
+//! `SelfSubjectAccessReview` and `SelfSubjectRulesReview` (what `kubectl auth can-i` asks) and
+//! `SelfSubjectReview` (`kubectl auth whoami`). They are answered, never stored.
 
 use concord_apimachinery::rbac::{Attributes, Policy, UserInfo};
 use serde_json::{Value, json};
@@ -46,6 +46,16 @@ pub fn review(policy: &Policy, user: &UserInfo, resource: &Resource, body: Value
         "SelfSubjectRulesReview" => {
             let namespace = text(&spec, "namespace");
             policy.rules_for(user, &namespace).status_json()
+        }
+        "SelfSubjectReview" => {
+            let mut info = json!({"username": user.name, "groups": user.groups});
+            if !user.uid.is_empty() {
+                info["uid"] = json!(user.uid);
+            }
+            if !user.extra.is_empty() {
+                info["extra"] = json!(user.extra);
+            }
+            json!({"userInfo": info})
         }
         _ => return Err(ApiError::no_such_resource()),
     };
