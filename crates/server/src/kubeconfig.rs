@@ -2,11 +2,13 @@
 //! way `kubectl` and `kubectl proxy` use them), named after the context.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
 
 use kube::config::{KubeConfigOptions, Kubeconfig};
 
 use crate::cluster::Cluster;
-use crate::http::ClusterEntry;
+use crate::server::ClusterEntry;
 
 /// Why no cluster could be set up from a kubeconfig.
 #[derive(Debug, thiserror::Error)]
@@ -22,12 +24,13 @@ pub enum KubeconfigError {
     NoneUsable(String),
 }
 
-/// The clusters of `kubeconfig` by context name, and the default one: `context` if given, else
-/// the file's current context. A context whose credentials cannot be loaded is left out (and
-/// logged), unless it is the default.
+/// The clusters of `kubeconfig` by context name (requests to them bounded by `timeout`), and
+/// the default one: `context` if given, else the file's current context. A context whose
+/// credentials cannot be loaded is left out (and logged), unless it is the default.
 pub async fn clusters(
     kubeconfig: &Kubeconfig,
     context: Option<&str>,
+    timeout: Duration,
 ) -> Result<(BTreeMap<String, ClusterEntry>, String), KubeconfigError> {
     let names: Vec<String> = kubeconfig.contexts.iter().map(|c| c.name.clone()).collect();
     let default = match context {
@@ -42,15 +45,15 @@ pub async fn clusters(
     let mut clusters = BTreeMap::new();
     for named in &kubeconfig.contexts {
         let options = KubeConfigOptions { context: Some(named.name.clone()), ..KubeConfigOptions::default() };
-        let client = match kube::Config::from_custom_kubeconfig(kubeconfig.clone(), &options).await {
-            Ok(config) => kube::Client::try_from(config).map_err(|e| e.to_string()),
+        let cluster = match kube::Config::from_custom_kubeconfig(kubeconfig.clone(), &options).await {
+            Ok(config) => Cluster::new(config).map(|c| c.with_timeout(timeout)).map_err(|e| e.to_string()),
             Err(e) => Err(e.to_string()),
         };
-        match client {
-            Ok(client) => {
+        match cluster {
+            Ok(cluster) => {
                 let user =
                     named.context.as_ref().and_then(|c| c.user.clone()).unwrap_or_else(|| named.name.clone());
-                clusters.insert(named.name.clone(), ClusterEntry { cluster: Cluster::new(client), user });
+                clusters.insert(named.name.clone(), ClusterEntry { cluster: Arc::new(cluster), user });
             }
             Err(e) if named.name == default => {
                 return Err(KubeconfigError::NoneUsable(format!("{}: {e}", named.name)));

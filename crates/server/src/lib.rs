@@ -10,20 +10,29 @@
 //!
 //! - [`objects`]: create and delete in the same style (no silent replacement, deletes with
 //!   preconditions on the version the user saw).
+//! - [`auth`]: who a request acts as (`--auth kubeconfig|token|proxy`), session cookies.
+//! - [`server`]: the clusters offered, each caller's view of them, access answers.
+//! - [`live`]: one shared upstream watch per cluster and resource type, fanned out to
+//!   followers, each filtered and permission-checked.
 //! - [`kubeconfig`]: the clusters of a kubeconfig, one per context, each with its user.
 //! - [`demo`]: the demo data `concord serve` loads into its own sandbox.
-//! - [`http`]: the JSON API over them (`POST /api/v1/edit`, `/api/v1/create`,
-//!   `/api/v1/delete`, `GET /api/v1/clusters`), with CSRF protection on every mutating request.
+//! - [`http`]: the JSON API over them (reading, live updates as server-sent events, sessions,
+//!   `POST /api/v1/edit`, `/api/v1/create`, `/api/v1/delete`), with CSRF protection on every
+//!   mutating request.
 //!
 //! The merge itself is [`concord_patch::merge3`]; this crate adds the round trips.
 
+pub mod auth;
 pub mod cluster;
 pub mod demo;
 pub mod edit;
 pub mod http;
 pub mod kubeconfig;
+pub mod live;
 pub mod objects;
+pub mod server;
 
 pub use cluster::{Cluster, ClusterError, Kind};
+pub use server::{ClusterEntry, Server};
 pub use concord_patch::merge3::{Conflict, GoneReason, Side};
 pub use edit::{EditError, EditOutcome, EditRequest, Resolution, edit};

@@ -8,16 +8,34 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use concord_sandbox::{Config, Sandbox};
-use concord_server::Cluster;
-use concord_server::http::{ClusterEntry, Server};
+use concord_server::auth::Auth;
+use concord_server::{Cluster, ClusterEntry, Server};
 use kube::api::{Api, ApiResource, DynamicObject, GroupVersionKind, PostParams};
 use serde_json::{Value, json};
 
-pub async fn client(kubeconfig: &Path) -> kube::Client {
+pub async fn config(kubeconfig: &Path) -> kube::Config {
     let kubeconfig = kube::config::Kubeconfig::read_from(kubeconfig).unwrap();
-    let config = kube::Config::from_custom_kubeconfig(kubeconfig, &Default::default()).await.unwrap();
-    kube::Client::try_from(config).unwrap()
+    kube::Config::from_custom_kubeconfig(kubeconfig, &Default::default()).await.unwrap()
 }
+
+pub async fn client(kubeconfig: &Path) -> kube::Client {
+    kube::Client::try_from(config(kubeconfig).await).unwrap()
+}
+
+/// Serves `server` on a free loopback port (with peer addresses, as `concord serve` does);
+/// its URL.
+pub async fn serve(server: Server) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let app = concord_server::http::router(Arc::new(server))
+        .into_make_service_with_connect_info::<std::net::SocketAddr>();
+    tokio::spawn(axum::serve(listener, app).into_future());
+    url
+}
+
+/// The static tokens of [`Harness::with_tokens`]: an administrator, and users with no
+/// permissions of their own (tests grant them what they need).
+pub const TOKENS: &str = "admin-token,admin,1,\"system:masters\"\nalice-token,alice,2,\"dev\"\nbob-token,bob,3\ncarol-token,carol,4\n";
 
 /// A sandbox, a Concord server in front of it (a cluster `as-<user>` per user: the same sandbox,
 /// written to as `concord:<user>`; `as-alice` and `as-bob` by default), and clients of both.
@@ -36,25 +54,35 @@ impl Harness {
 
     /// A harness whose server has a cluster `as-<user>` per user.
     pub async fn with_users(users: &[&str]) -> Harness {
-        let dir = tempfile::tempdir().unwrap();
-        let kubeconfig = dir.path().join("kubeconfig");
-        let mut config = Config::new(&dir.path().join("data"));
-        config.kubeconfig = Some(kubeconfig.clone());
-        let sandbox = Sandbox::start(config).await.unwrap();
+        let (dir, sandbox, kubeconfig) = sandbox(|_| {}).await;
         let kube = client(&kubeconfig).await;
+        let config = config(&kubeconfig).await;
         let clusters = users
             .iter()
             .map(|user| {
-                (
-                    format!("as-{user}"),
-                    ClusterEntry { cluster: Cluster::new(kube.clone()), user: (*user).to_owned() },
-                )
+                let cluster = Arc::new(Cluster::new(config.clone()).unwrap());
+                (format!("as-{user}"), ClusterEntry { cluster, user: (*user).to_owned() })
             })
             .collect::<BTreeMap<_, _>>();
-        let server = Arc::new(Server::new(clusters, "as-alice".into()));
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
-        tokio::spawn(axum::serve(listener, concord_server::http::router(server)).into_future());
+        let url = serve(Server::new(clusters, "as-alice".into(), Auth::Kubeconfig)).await;
+        Harness { _dir: dir, _sandbox: sandbox, kube, http: reqwest::Client::new(), url }
+    }
+
+    /// A sandbox with the static [`TOKENS`] and RBAC, and a server with one cluster `sandbox`
+    /// (its own identity the administrator) identifying callers by `auth`.
+    pub async fn with_tokens(auth: Auth) -> Harness {
+        let (dir, sandbox, kubeconfig) = sandbox(|config| {
+            let tokens = config.data_dir.with_file_name("tokens.csv");
+            std::fs::write(&tokens, TOKENS).unwrap();
+            config.token_file = Some(tokens);
+        })
+        .await;
+        sandbox.write_kubeconfig(&kubeconfig, Some("admin-token")).unwrap();
+        let config = config(&kubeconfig).await;
+        let kube = kube::Client::try_from(config.clone()).unwrap();
+        let own = ClusterEntry { cluster: Arc::new(Cluster::new(config).unwrap()), user: "admin".into() };
+        let server = Server::new(BTreeMap::from([("sandbox".to_owned(), own)]), "sandbox".into(), auth);
+        let url = serve(server).await;
         Harness { _dir: dir, _sandbox: sandbox, kube, http: reqwest::Client::new(), url }
     }
 
@@ -77,6 +105,17 @@ impl Harness {
         let status = response.status().as_u16();
         (status, response.json().await.unwrap())
     }
+}
+
+/// A sandbox in a temporary directory (configured by `setup`), and its kubeconfig.
+pub async fn sandbox(setup: impl FnOnce(&mut Config)) -> (tempfile::TempDir, Sandbox, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let kubeconfig = dir.path().join("kubeconfig");
+    let mut config = Config::new(&dir.path().join("data"));
+    config.kubeconfig = Some(kubeconfig.clone());
+    setup(&mut config);
+    let sandbox = Sandbox::start(config).await.unwrap();
+    (dir, sandbox, kubeconfig)
 }
 
 /// The API for an object's kind, where the sandbox serves it.

@@ -1,20 +1,34 @@
-//! One cluster reached with one identity: which resource serves a kind, and reading and patching
+//! One cluster reached with one identity: which resource serves a kind, reading and writing
 //! objects, with the API server's refusals kept as it gave them.
+//!
+//! A [`Cluster`] keeps the configuration it was made from, so the server can reach the same
+//! cluster as each signed-in user ([`Cluster::acting_as`]) with nothing but that user's own
+//! credentials.
+
+mod read;
+mod review;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use concord_patch::{Gvk, PatchFormat, PatchType, Schema, TypeInfo};
 use kube::api::{
     Api, ApiResource, DeleteParams, DynamicObject, GroupVersionKind, Patch, PatchParams, PostParams,
     Preconditions,
 };
+use kube::config::AuthInfo;
 use kube::discovery::{self, Scope};
 use serde_json::Value;
 
-/// How long one request to the cluster may take before the edit gives up on it.
-const REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
+pub use read::{ListQuery, Listing, LogQuery, ResourceType, ServedKind};
+pub use review::{Access, UserInfo};
+
+/// How long one request to the cluster may take unless told otherwise.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// How long what discovery said about a kind is trusted: a CRD's schema or scope may change.
+const KIND_TTL: Duration = Duration::from_secs(300);
 
 /// Why the cluster did not do what was asked.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -33,8 +47,8 @@ pub enum ClusterError {
     #[error("the cluster could not be reached: {0}")]
     Unreachable(String),
     /// The API server did not answer in time.
-    #[error("the cluster did not answer within {} seconds", REQUEST_TIMEOUT.as_secs())]
-    Timeout,
+    #[error("the cluster did not answer within {} seconds", .0.as_secs())]
+    Timeout(Duration),
 }
 
 impl ClusterError {
@@ -90,23 +104,89 @@ impl Kind {
     }
 }
 
+/// Whose credentials a [`Cluster`] made by [`Cluster::acting_as`] uses.
+#[derive(Clone)]
+pub enum Credentials {
+    /// A bearer token, and nothing else of the server's own configuration.
+    Token(String),
+    /// The server's own credentials, impersonating this user (as an authenticating proxy
+    /// named them): the API server authorizes every request as the user.
+    Impersonate {
+        /// The user name.
+        user: String,
+        /// The user's groups.
+        groups: Vec<String>,
+    },
+}
+
+impl std::fmt::Debug for Credentials {
+    /// Never shows a token.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Credentials::Token(_) => f.write_str("Token(<redacted>)"),
+            Credentials::Impersonate { user, groups } => {
+                f.debug_struct("Impersonate").field("user", user).field("groups", groups).finish()
+            }
+        }
+    }
+}
+
 /// A cluster and the identity its client acts as.
 pub struct Cluster {
     client: kube::Client,
-    kinds: Mutex<HashMap<(String, String), Kind>>,
+    config: kube::Config,
+    timeout: Duration,
+    kinds: Mutex<HashMap<(String, String), (Kind, Instant)>>,
 }
 
 impl Cluster {
-    /// A cluster reached through `client`, whose credentials are the user's.
-    pub fn new(client: kube::Client) -> Cluster {
-        Cluster { client, kinds: Mutex::new(HashMap::new()) }
+    /// The cluster `config` points at, reached with `config`'s credentials.
+    pub fn new(config: kube::Config) -> Result<Cluster, ClusterError> {
+        let client = kube::Client::try_from(config.clone())
+            .map_err(|e| ClusterError::Unreachable(format!("cannot make a client: {e}")))?;
+        Ok(Cluster { client, config, timeout: DEFAULT_TIMEOUT, kinds: Mutex::new(HashMap::new()) })
+    }
+
+    /// The same cluster with requests bounded by `timeout` instead of [`DEFAULT_TIMEOUT`].
+    pub fn with_timeout(mut self, timeout: Duration) -> Cluster {
+        self.timeout = timeout;
+        self
+    }
+
+    /// How long one request may take.
+    pub fn timeout(&self) -> Duration {
+        self.timeout
+    }
+
+    /// The same cluster, reached with `credentials` instead of this one's.
+    pub fn acting_as(&self, credentials: &Credentials) -> Result<Cluster, ClusterError> {
+        let mut config = self.config.clone();
+        match credentials {
+            Credentials::Token(token) => {
+                config.auth_info = AuthInfo { token: Some(token.clone().into()), ..AuthInfo::default() };
+            }
+            Credentials::Impersonate { user, groups } => {
+                config.auth_info.impersonate = Some(user.clone());
+                config.auth_info.impersonate_groups = Some(groups.clone());
+                config.auth_info.impersonate_uid = None;
+                config.auth_info.impersonate_user_extra = None;
+            }
+        }
+        Ok(Cluster::new(config)?.with_timeout(self.timeout))
+    }
+
+    /// The client, for requests this module does not wrap (watches).
+    pub fn client(&self) -> &kube::Client {
+        &self.client
     }
 
     /// The resource serving `kind` of `api_version`, from discovery (remembered), with the type
     /// information of a custom resource's CRD when the user may read it.
     pub async fn kind(&self, api_version: &str, kind: &str) -> Result<Kind, ClusterError> {
         let key = (api_version.to_owned(), kind.to_owned());
-        if let Some(found) = self.kinds.lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
+        if let Some((found, at)) = self.kinds.lock().unwrap_or_else(|p| p.into_inner()).get(&key)
+            && at.elapsed() < KIND_TTL
+        {
             return Ok(found.clone());
         }
         let gvk = Gvk::from_api_version(api_version, kind);
@@ -116,13 +196,9 @@ impl Cluster {
             reason: "NotFound".into(),
             message: format!("the cluster serves no kind {kind} in {api_version}"),
         };
-        let (resource, capabilities) = match tokio::time::timeout(
-            REQUEST_TIMEOUT,
-            discovery::pinned_kind(&self.client, &wanted),
-        )
-        .await
-        {
-            Err(_) => return Err(ClusterError::Timeout),
+        let (resource, capabilities) =
+            match tokio::time::timeout(self.timeout, discovery::pinned_kind(&self.client, &wanted)).await {
+            Err(_) => return Err(ClusterError::Timeout(self.timeout)),
             Ok(Ok(found)) => found,
             Ok(Err(kube::Error::Discovery(_))) => return Err(unknown()),
             Ok(Err(kube::Error::Api(status))) if status.code == 404 => return Err(unknown()),
@@ -134,7 +210,7 @@ impl Cluster {
             self.crd_schema(&resource).await.map(Arc::new)
         };
         let found = Kind { resource, namespaced: capabilities.scope == Scope::Namespaced, custom, gvk };
-        self.kinds.lock().unwrap_or_else(|p| p.into_inner()).insert(key, found.clone());
+        self.kinds.lock().unwrap_or_else(|p| p.into_inner()).insert(key, (found.clone(), Instant::now()));
         Ok(found)
     }
 
@@ -147,7 +223,7 @@ impl Cluster {
         );
         let api: Api<DynamicObject> = Api::all_with(self.client.clone(), &crds);
         let name = format!("{}.{}", resource.plural, resource.group);
-        let crd = serde_json::to_value(timed(api.get_opt(&name)).await.ok()??).ok()?;
+        let crd = serde_json::to_value(self.timed(api.get_opt(&name)).await.ok()??).ok()?;
         let mut schema = Schema::builtin().clone();
         schema.extend(Schema::from_crd(&crd).ok()?);
         Some(schema)
@@ -167,7 +243,7 @@ impl Cluster {
         namespace: Option<&str>,
         name: &str,
     ) -> Result<Option<Value>, ClusterError> {
-        let object = timed(self.api(kind, namespace).get_opt(name)).await?;
+        let object = self.timed(self.api(kind, namespace).get_opt(name)).await?;
         object
             .map(|o| serde_json::to_value(o).map_err(|e| ClusterError::Unreachable(e.to_string())))
             .transpose()
@@ -186,7 +262,7 @@ impl Cluster {
             ClusterError::Refused { code: 400, reason: "BadRequest".into(), message: e.to_string() }
         })?;
         let params = PostParams { field_manager: Some(manager.to_owned()), ..PostParams::default() };
-        match timed(self.api(kind, namespace).create(&params, &object)).await {
+        match self.timed(self.api(kind, namespace).create(&params, &object)).await {
             Ok(created) => {
                 serde_json::to_value(created).map(Some).map_err(|e| ClusterError::Unreachable(e.to_string()))
             }
@@ -209,7 +285,7 @@ impl Cluster {
         let preconditions =
             Preconditions { uid: Some(uid.to_owned()), resource_version: Some(resource_version.to_owned()) };
         let params = DeleteParams { preconditions: Some(preconditions), ..DeleteParams::default() };
-        let answer = timed(self.api(kind, namespace).delete(name, &params)).await?;
+        let answer = self.timed(self.api(kind, namespace).delete(name, &params)).await?;
         let answer = match answer {
             either::Either::Left(object) => serde_json::to_value(object),
             either::Either::Right(status) => serde_json::to_value(status),
@@ -232,15 +308,15 @@ impl Cluster {
             PatchType::Strategic => Patch::Strategic(patch),
             _ => Patch::Merge(patch),
         };
-        let object = timed(self.api(kind, namespace).patch(name, &params, &patch)).await?;
+        let object = self.timed(self.api(kind, namespace).patch(name, &params, &patch)).await?;
         serde_json::to_value(object).map_err(|e| ClusterError::Unreachable(e.to_string()))
     }
-}
 
-/// A request to the cluster, bounded by [`REQUEST_TIMEOUT`].
-async fn timed<T>(request: impl Future<Output = Result<T, kube::Error>>) -> Result<T, ClusterError> {
-    match tokio::time::timeout(REQUEST_TIMEOUT, request).await {
-        Ok(result) => result.map_err(ClusterError::from_kube),
-        Err(_) => Err(ClusterError::Timeout),
+    /// A request to the cluster, bounded by the cluster's timeout.
+    async fn timed<T>(&self, request: impl Future<Output = Result<T, kube::Error>>) -> Result<T, ClusterError> {
+        match tokio::time::timeout(self.timeout, request).await {
+            Ok(result) => result.map_err(ClusterError::from_kube),
+            Err(_) => Err(ClusterError::Timeout(self.timeout)),
+        }
     }
 }
