@@ -84,6 +84,11 @@ impl Server {
         self.clusters.iter().map(|(name, entry)| (name.as_str(), &**entry))
     }
 
+    /// How many shared watches are running.
+    pub fn shared_watches(&self) -> usize {
+        self.live.watches()
+    }
+
     /// The default cluster's name.
     pub fn default_cluster(&self) -> &str {
         &self.default

@@ -24,10 +24,10 @@ pub async fn client(kubeconfig: &Path) -> kube::Client {
 
 /// Serves `server` on a free loopback port (with peer addresses, as `concord serve` does);
 /// its URL.
-pub async fn serve(server: Server) -> String {
+pub async fn serve(server: Arc<Server>) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
-    let app = concord_server::http::router(Arc::new(server))
+    let app = concord_server::http::router(server)
         .into_make_service_with_connect_info::<std::net::SocketAddr>();
     tokio::spawn(axum::serve(listener, app).into_future());
     url
@@ -45,6 +45,7 @@ pub struct Harness {
     pub kube: kube::Client,
     pub http: reqwest::Client,
     pub url: String,
+    pub server: Arc<Server>,
 }
 
 impl Harness {
@@ -64,8 +65,9 @@ impl Harness {
                 (format!("as-{user}"), ClusterEntry { cluster, user: (*user).to_owned() })
             })
             .collect::<BTreeMap<_, _>>();
-        let url = serve(Server::new(clusters, "as-alice".into(), Auth::Kubeconfig)).await;
-        Harness { _dir: dir, _sandbox: sandbox, kube, http: reqwest::Client::new(), url }
+        let server = Arc::new(Server::new(clusters, "as-alice".into(), Auth::Kubeconfig));
+        let url = serve(server.clone()).await;
+        Harness { _dir: dir, _sandbox: sandbox, kube, http: reqwest::Client::new(), url, server }
     }
 
     /// A sandbox with the static [`TOKENS`] and RBAC, and a server with one cluster `sandbox`
@@ -81,9 +83,9 @@ impl Harness {
         let config = config(&kubeconfig).await;
         let kube = kube::Client::try_from(config.clone()).unwrap();
         let own = ClusterEntry { cluster: Arc::new(Cluster::new(config).unwrap()), user: "admin".into() };
-        let server = Server::new(BTreeMap::from([("sandbox".to_owned(), own)]), "sandbox".into(), auth);
-        let url = serve(server).await;
-        Harness { _dir: dir, _sandbox: sandbox, kube, http: reqwest::Client::new(), url }
+        let server = Arc::new(Server::new(BTreeMap::from([("sandbox".to_owned(), own)]), "sandbox".into(), auth));
+        let url = serve(server.clone()).await;
+        Harness { _dir: dir, _sandbox: sandbox, kube, http: reqwest::Client::new(), url, server }
     }
 
     /// POSTs `body` to `/api/v1/edit` with the CSRF header; the status and the JSON answer.
@@ -97,6 +99,23 @@ impl Harness {
             self.http.post(format!("{}/api/v1/{path}", self.url)).header("x-concord-csrf", "1").json(body),
         )
         .await
+    }
+
+    /// GETs `/api/v1/<path>` with `headers`; the status and the JSON answer.
+    pub async fn get(&self, path: &str, headers: &[(&str, &str)]) -> (u16, Value) {
+        let mut request = self.http.get(format!("{}/api/v1/{path}", self.url));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        self.send(request).await
+    }
+
+    /// Applies `yaml` (one or more documents) as the sandbox's administrator.
+    pub async fn apply(&self, yaml: &str) {
+        for document in yaml.split("\n---\n") {
+            let object: Value = serde_saphyr::from_str(document).unwrap();
+            create(&self.kube, &object).await;
+        }
     }
 
     /// Sends `request`; the status and the JSON answer.
