@@ -42,6 +42,7 @@ pub fn router(server: Arc<Server>) -> Router {
     let clusters = "/api/v1/clusters/{cluster}";
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
+        .route("/api/v1/openapi.json", get(openapi))
         .route("/api/v1/session", get(session::show).post(session::sign_in).delete(session::sign_out))
         .route("/api/v1/clusters", get(read::clusters))
         .route(&format!("{clusters}/discovery"), get(read::discovery))
@@ -55,6 +56,21 @@ pub fn router(server: Arc<Server>) -> Router {
         .route("/api/v1/delete", post(write::delete_object))
         .layer(middleware::from_fn(csrf))
         .with_state(server)
+}
+
+/// The OpenAPI document of this API, written by hand next to the handlers (so it says what
+/// the protocol promises, not what a generator inferred), checked against real answers by the
+/// tests.
+const OPENAPI: &str = include_str!("openapi.yaml");
+
+/// `GET /api/v1/openapi.json`.
+async fn openapi() -> Response {
+    static DOCUMENT: std::sync::OnceLock<Result<serde_json::Value, String>> = std::sync::OnceLock::new();
+    match DOCUMENT.get_or_init(|| serde_saphyr::from_str(OPENAPI).map_err(|e| e.to_string())) {
+        Ok(document) => axum::Json(document).into_response(),
+        Err(e) => Failure { code: StatusCode::INTERNAL_SERVER_ERROR, outcome: "invalid", message: e.clone() }
+            .into_response(),
+    }
 }
 
 /// Refuses mutating requests without the CSRF header, or sent by a page of another site.
