@@ -45,6 +45,9 @@ pub struct Config {
     pub tls: bool,
     /// How often watchers that allow bookmarks get one.
     pub bookmark_interval: std::time::Duration,
+    /// How many past changes a watch can resume from; older versions get 410 Gone (kept small
+    /// by tests that need a watch to expire).
+    pub history: usize,
 }
 
 impl Config {
@@ -57,6 +60,7 @@ impl Config {
             token_file: None,
             tls: false,
             bookmark_interval: std::time::Duration::from_secs(60),
+            history: concord_store::Options::default().history,
         }
     }
 }
@@ -123,7 +127,8 @@ impl Sandbox {
     /// Opens the store, binds the listener, writes the kubeconfig and starts serving.
     pub async fn start(config: Config) -> Result<Sandbox, StartError> {
         let store_path = config.data_dir.join("sandbox.redb");
-        let store = concord_store::Store::open(&store_path)
+        let options = concord_store::Options { history: config.history, ..concord_store::Options::default() };
+        let store = concord_store::Store::open_with(&store_path, options)
             .map_err(|source| StartError::Store { dir: config.data_dir.clone(), source })?;
         let authn = match &config.token_file {
             None => http::auth::Authn::LoopbackAdmin,

@@ -38,7 +38,9 @@ pub enum Auth {
 #[derive(Debug, thiserror::Error)]
 pub enum AuthError {
     /// Nobody is signed in.
-    #[error("sign in first: POST /api/v1/session with a Kubernetes bearer token (or send it as an Authorization: Bearer header)")]
+    #[error(
+        "sign in first: POST /api/v1/session with a Kubernetes bearer token (or send it as an Authorization: Bearer header)"
+    )]
     NotSignedIn,
     /// The session cookie has expired.
     #[error("the session has expired; sign in again")]
@@ -166,7 +168,11 @@ impl Sessions {
 
     /// The `Set-Cookie` value that begins a session of `user` holding `token`.
     pub fn begin(&self, token: &str, user: &str) -> Result<HeaderValue, AuthError> {
-        let session = Session { token: token.to_owned(), user: user.to_owned(), expires: now() + SESSION_TTL.as_secs() };
+        let session = Session {
+            token: token.to_owned(),
+            user: user.to_owned(),
+            expires: now() + SESSION_TTL.as_secs(),
+        };
         let value = serde_json::to_string(&session).map_err(|e| AuthError::Config(e.to_string()))?;
         let mut jar = CookieJar::new();
         jar.private_mut(&self.key).add(Cookie::new(SESSION_COOKIE, value));
@@ -307,7 +313,8 @@ mod tests {
 
     #[test]
     fn proxy_headers_are_believed_from_trusted_addresses_only() {
-        let proxy = ProxyHeaders::new("x-remote-user", "x-remote-group", vec!["10.0.0.0/8".parse().unwrap()]).unwrap();
+        let proxy = ProxyHeaders::new("x-remote-user", "x-remote-group", vec!["10.0.0.0/8".parse().unwrap()])
+            .unwrap();
         let auth = Auth::Proxy(proxy);
         let mut headers = HeaderMap::new();
         headers.insert("x-remote-user", HeaderValue::from_static("carol"));
@@ -316,7 +323,10 @@ mod tests {
         let inside: IpAddr = "10.1.2.3".parse().unwrap();
         assert_eq!(
             auth.caller(&headers, Some(inside)).unwrap(),
-            Caller::Impersonated { user: "carol".into(), groups: vec!["dev".into(), "ops".into(), "audit".into()] }
+            Caller::Impersonated {
+                user: "carol".into(),
+                groups: vec!["dev".into(), "ops".into(), "audit".into()]
+            }
         );
         let outside: IpAddr = "192.168.1.1".parse().unwrap();
         assert!(matches!(auth.caller(&headers, Some(outside)), Err(AuthError::UntrustedPeer(_))));

@@ -33,6 +33,6 @@ pub mod objects;
 pub mod server;
 
 pub use cluster::{Cluster, ClusterError, Kind};
-pub use server::{ClusterEntry, Server};
 pub use concord_patch::merge3::{Conflict, GoneReason, Side};
 pub use edit::{EditError, EditOutcome, EditRequest, Resolution, edit};
+pub use server::{ClusterEntry, Server};

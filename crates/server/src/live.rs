@@ -15,8 +15,8 @@ use std::time::Duration;
 use concord_apimachinery::labels::LabelSelector;
 use futures_util::StreamExt;
 use kube::api::{Api, ApiResource, DynamicObject};
-use kube::runtime::watcher::{self, Event};
 use kube::runtime::WatchStreamExt;
+use kube::runtime::watcher::{self, Event};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use tokio::sync::{broadcast, watch};
@@ -47,7 +47,10 @@ impl Cached {
         object.metadata.managed_fields = None;
         if object.types.is_none() {
             // List items come without them; watch events with.
-            object.types = Some(kube::api::TypeMeta { api_version: resource.api_version.clone(), kind: resource.kind.clone() });
+            object.types = Some(kube::api::TypeMeta {
+                api_version: resource.api_version.clone(),
+                kind: resource.kind.clone(),
+            });
         }
         let labels = object
             .metadata
@@ -99,7 +102,7 @@ pub struct Filter {
 
 impl Filter {
     fn admits(&self, object: &Cached) -> bool {
-        (self.namespaces.is_empty() || self.namespaces.iter().any(|n| *n == object.namespace))
+        (self.namespaces.is_empty() || self.namespaces.contains(&object.namespace))
             && self.selector.matches(&object.labels)
     }
 
@@ -206,8 +209,7 @@ impl Hub {
             },
         };
         let (snapshot, changes) = shared.subscribe(&filter);
-        let follower =
-            Follower { shared, hub: self.clone(), key, filter, changes, pending: Some(snapshot) };
+        let follower = Follower { shared, hub: self.clone(), key, filter, changes, pending: Some(snapshot) };
         // Dropped on failure, which lets the watch go when nobody else follows it.
         outcome.map(|()| follower)
     }
@@ -280,7 +282,8 @@ impl Shared {
                 }
                 Ok(Event::Init) => relisting = Some(HashMap::new()),
                 Ok(Event::InitApply(object)) => {
-                    if let (Some(fresh), Some(cached)) = (&mut relisting, Cached::new(object, &api_resource)) {
+                    if let (Some(fresh), Some(cached)) = (&mut relisting, Cached::new(object, &api_resource))
+                    {
                         fresh.insert((cached.namespace.clone(), cached.name.clone()), Arc::new(cached));
                     }
                 }
@@ -298,14 +301,17 @@ impl Shared {
                     let Some(cached) = Cached::new(object, &api_resource) else { continue };
                     let after = Arc::new(cached);
                     let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
-                    let before = state.objects.insert((after.namespace.clone(), after.name.clone()), after.clone());
+                    let before =
+                        state.objects.insert((after.namespace.clone(), after.name.clone()), after.clone());
                     let _ = self.changes.send(Arc::new(Change::Applied { before, after }));
                 }
                 Ok(Event::Delete(object)) => {
                     let Some(cached) = Cached::new(object, &api_resource) else { continue };
                     let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
                     let gone = state.objects.remove(&(cached.namespace.clone(), cached.name.clone()));
-                    let _ = self.changes.send(Arc::new(Change::Deleted(gone.unwrap_or_else(|| Arc::new(cached)))));
+                    let _ = self
+                        .changes
+                        .send(Arc::new(Change::Deleted(gone.unwrap_or_else(|| Arc::new(cached)))));
                 }
             }
         }
@@ -315,7 +321,8 @@ impl Shared {
     /// is made under, so none is missed or seen twice.
     fn subscribe(&self, filter: &Filter) -> (Vec<Arc<Cached>>, broadcast::Receiver<Arc<Change>>) {
         let state = self.state.lock().unwrap_or_else(|p| p.into_inner());
-        let mut snapshot: Vec<Arc<Cached>> = state.objects.values().filter(|o| filter.admits(o)).cloned().collect();
+        let mut snapshot: Vec<Arc<Cached>> =
+            state.objects.values().filter(|o| filter.admits(o)).cloned().collect();
         snapshot.sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
         (snapshot, self.changes.subscribe())
     }
@@ -323,8 +330,11 @@ impl Shared {
 
 /// The kind of `resource`, from discovery of its group version.
 async fn kind_of(client: &kube::Client, resource: &ResourceType) -> Result<ApiResource, String> {
-    let group_version =
-        if resource.group.is_empty() { resource.version.clone() } else { format!("{}/{}", resource.group, resource.version) };
+    let group_version = if resource.group.is_empty() {
+        resource.version.clone()
+    } else {
+        format!("{}/{}", resource.group, resource.version)
+    };
     let group = kube::discovery::oneshot::pinned_group(
         client,
         &kube::core::GroupVersion::gv(&resource.group, &resource.version),

@@ -98,21 +98,29 @@ impl Server {
     /// its name.
     pub fn own(&self, name: Option<&str>) -> Result<(&str, &Arc<ClusterEntry>), ServerError> {
         let name = name.unwrap_or(&self.default);
-        self.clusters.get_key_value(name).map(|(n, e)| (n.as_str(), e)).ok_or_else(|| ServerError::UnknownCluster {
-            name: name.to_owned(),
-            known: self.clusters.keys().cloned().collect(),
+        self.clusters.get_key_value(name).map(|(n, e)| (n.as_str(), e)).ok_or_else(|| {
+            ServerError::UnknownCluster {
+                name: name.to_owned(),
+                known: self.clusters.keys().cloned().collect(),
+            }
         })
     }
 
     /// The cluster `name` (the default one when `None`) as `caller` reaches it: with the
     /// caller's token, or impersonating the caller, or — in kubeconfig mode — as the
     /// context's user. Never the server's own identity for anyone else.
-    pub async fn acting(&self, caller: &Caller, name: Option<&str>) -> Result<Arc<ClusterEntry>, ServerError> {
+    pub async fn acting(
+        &self,
+        caller: &Caller,
+        name: Option<&str>,
+    ) -> Result<Arc<ClusterEntry>, ServerError> {
         let (name, own) = self.own(name)?;
         let credentials = match caller {
             Caller::Kubeconfig => return Ok(own.clone()),
             Caller::Token { token, .. } => Credentials::Token(token.clone()),
-            Caller::Impersonated { user, groups } => Credentials::Impersonate { user: user.clone(), groups: groups.clone() },
+            Caller::Impersonated { user, groups } => {
+                Credentials::Impersonate { user: user.clone(), groups: groups.clone() }
+            }
         };
         let key = (name.to_owned(), caller.clone());
         if let Some(found) = self.acting.get(&key) {

@@ -112,7 +112,10 @@ async fn token_sign_in_acts_as_the_token_holder() {
     let (_, before) = h.get(SETTINGS, &bob).await;
     let (status, answer) = edit_settings(&h, &bob, "bob").await;
     assert_eq!((status, answer["outcome"].as_str()), (403, Some("forbidden")), "{answer}");
-    assert!(answer["message"].as_str().unwrap().contains(r#"User "bob" cannot patch resource "configmaps""#), "{answer}");
+    assert!(
+        answer["message"].as_str().unwrap().contains(r#"User "bob" cannot patch resource "configmaps""#),
+        "{answer}"
+    );
     let (_, after) = h.get(SETTINGS, &bob).await;
     assert_eq!(after["metadata"]["resourceVersion"], before["metadata"]["resourceVersion"]);
     assert!(after["data"].get("bob").is_none());
@@ -186,7 +189,8 @@ async fn behind_a_proxy_the_named_user_is_impersonated() {
     assert_eq!(status, 409);
 
     // A server that trusts another network refuses the same headers from here.
-    let elsewhere = ProxyHeaders::new("X-Remote-User", "X-Remote-Group", vec!["10.0.0.0/8".parse().unwrap()]).unwrap();
+    let elsewhere =
+        ProxyHeaders::new("X-Remote-User", "X-Remote-Group", vec!["10.0.0.0/8".parse().unwrap()]).unwrap();
     let strict = Harness::with_tokens(Auth::Proxy(elsewhere)).await;
     let (status, answer) = strict.get(SETTINGS, &alice).await;
     assert_eq!(status, 403, "{answer}");

@@ -14,7 +14,9 @@ fn inline(schema: &Value, document: &Value) -> Value {
     match schema {
         Value::Object(map) => {
             if let Some(reference) = map.get("$ref").and_then(Value::as_str) {
-                let target = document.pointer(reference.trim_start_matches('#')).unwrap_or_else(|| panic!("{reference}"));
+                let target = document
+                    .pointer(reference.trim_start_matches('#'))
+                    .unwrap_or_else(|| panic!("{reference}"));
                 return inline(target, document);
             }
             Value::Object(map.iter().map(|(k, v)| (k.clone(), inline(v, document))).collect())
@@ -35,9 +37,10 @@ fn errors(document: &Value, method: &str, path: &str, status: u16, body: &Value)
     let operation = &document["paths"][path][method];
     assert!(operation.is_object(), "{method} {path} is documented");
     let responses = &operation["responses"];
-    let response = responses.get(status.to_string()).or_else(|| responses.get("default")).unwrap_or_else(|| {
-        panic!("{method} {path} documents {status}");
-    });
+    let response =
+        responses.get(status.to_string()).or_else(|| responses.get("default")).unwrap_or_else(|| {
+            panic!("{method} {path} documents {status}");
+        });
     let response = inline(response, document);
     let schema = &response["content"]["application/json"]["schema"];
     assert!(schema.is_object(), "{method} {path} {status} has a JSON schema");
@@ -65,7 +68,9 @@ async fn the_document_matches_the_answers() {
         for method in operations.as_object().unwrap().keys() {
             let request = match method.as_str() {
                 "get" => h.http.get(format!("{}{concrete}", h.url)),
-                "post" => h.http.post(format!("{}{concrete}", h.url)).header("x-concord-csrf", "1").body("{}"),
+                "post" => {
+                    h.http.post(format!("{}{concrete}", h.url)).header("x-concord-csrf", "1").body("{}")
+                }
                 "delete" => h.http.delete(format!("{}{concrete}", h.url)).header("x-concord-csrf", "1"),
                 other => panic!("undocumented method {other}"),
             };
@@ -76,8 +81,11 @@ async fn the_document_matches_the_answers() {
     }
 
     // The edit protocol's outcomes.
-    let base = common::create(&h.kube, &json!({"apiVersion": "v1", "kind": "ConfigMap",
-        "metadata": {"name": "doc", "namespace": "default"}, "data": {"a": "1", "b": "1"}}))
+    let base = common::create(
+        &h.kube,
+        &json!({"apiVersion": "v1", "kind": "ConfigMap",
+        "metadata": {"name": "doc", "namespace": "default"}, "data": {"a": "1", "b": "1"}}),
+    )
     .await;
     let with = |data: Value| {
         let mut object = base.clone();
@@ -90,8 +98,19 @@ async fn the_document_matches_the_answers() {
     assert_eq!(theirs["outcome"], "applied");
     // The schemas do refuse what the protocol does not answer.
     assert!(!errors(&document, "post", edit, 200, &json!({"outcome": "applied"})).is_empty());
-    assert!(!errors(&document, "post", edit, 200, &json!({"outcome": "conflict", "object": base})).is_empty());
-    assert!(!errors(&document, "post", edit, 409, &json!({"outcome": "conflict", "theirs": base, "conflicts": []})).is_empty());
+    assert!(
+        !errors(&document, "post", edit, 200, &json!({"outcome": "conflict", "object": base})).is_empty()
+    );
+    assert!(
+        !errors(
+            &document,
+            "post",
+            edit,
+            409,
+            &json!({"outcome": "conflict", "theirs": base, "conflicts": []})
+        )
+        .is_empty()
+    );
     let (status, merged) = h.edit(&json!({"base": base, "mine": with(json!({"a": "1", "b": "2"}))})).await;
     assert_eq!(merged["outcome"], "merged");
     check(&document, "post", edit, status, &merged);
@@ -133,12 +152,21 @@ async fn the_document_matches_the_answers() {
         "/api/v1/clusters/{cluster}/objects/{group}/{version}/{resource}",
         "/api/v1/clusters/{cluster}/events",
     ] {
-        let concrete = path.replace("{cluster}", "as-alice").replace("{group}/{version}/{resource}", "core/v1/configmaps");
+        let concrete = path
+            .replace("{cluster}", "as-alice")
+            .replace("{group}/{version}/{resource}", "core/v1/configmaps");
         let query = if path.ends_with("events") { "?uid=x" } else { "" };
         let (status, body) = h.get(&format!("{}{query}", concrete.trim_start_matches("/api/v1/")), &[]).await;
         assert_eq!(status, 200, "{path}: {body}");
         check(&document, "get", path, status, &body);
     }
-    let (status, missing) = h.get("clusters/as-alice/objects/core/v1/configmaps/none?namespace=default", &[]).await;
-    check(&document, "get", "/api/v1/clusters/{cluster}/objects/{group}/{version}/{resource}/{name}", status, &missing);
+    let (status, missing) =
+        h.get("clusters/as-alice/objects/core/v1/configmaps/none?namespace=default", &[]).await;
+    check(
+        &document,
+        "get",
+        "/api/v1/clusters/{cluster}/objects/{group}/{version}/{resource}/{name}",
+        status,
+        &missing,
+    );
 }

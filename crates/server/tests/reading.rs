@@ -20,7 +20,11 @@ fn config_map(namespace: &str, name: &str, tier: &str) -> Value {
 /// Namespaces a, b, c with three ConfigMaps each (tiers front, back, back).
 async fn populate(h: &Harness) {
     for namespace in ["a", "b", "c"] {
-        common::create(&h.kube, &json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": namespace}})).await;
+        common::create(
+            &h.kube,
+            &json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": namespace}}),
+        )
+        .await;
         for (name, tier) in [("one", "front"), ("two", "back"), ("three", "back")] {
             common::create(&h.kube, &config_map(namespace, name, tier)).await;
         }
@@ -32,7 +36,13 @@ fn names(list: &Value) -> Vec<String> {
         .as_array()
         .unwrap_or_else(|| panic!("a list: {list}"))
         .iter()
-        .map(|o| format!("{}/{}", o["metadata"]["namespace"].as_str().unwrap_or(""), o["metadata"]["name"].as_str().unwrap()))
+        .map(|o| {
+            format!(
+                "{}/{}",
+                o["metadata"]["namespace"].as_str().unwrap_or(""),
+                o["metadata"]["name"].as_str().unwrap()
+            )
+        })
         .collect()
 }
 
@@ -50,7 +60,9 @@ async fn discovery_lists_objects_events_and_logs() {
     let (status, discovery) = h.get("clusters/as-alice/discovery", &[]).await;
     assert_eq!(status, 200, "{discovery}");
     let kinds = discovery["kinds"].as_array().unwrap();
-    let find = |kind: &str| kinds.iter().find(|k| k["kind"] == kind).unwrap_or_else(|| panic!("{kind} in {discovery}"));
+    let find = |kind: &str| {
+        kinds.iter().find(|k| k["kind"] == kind).unwrap_or_else(|| panic!("{kind} in {discovery}"))
+    };
     let deployments = find("Deployment");
     assert_eq!((&deployments["group"], &deployments["resource"]), (&json!("apps"), &json!("deployments")));
     assert!(deployments["shortNames"].as_array().unwrap().contains(&json!("deploy")));
@@ -96,10 +108,13 @@ async fn discovery_lists_objects_events_and_logs() {
     // Tables, for one namespace and joined across two.
     let (_, table) = h.get(&format!("{CONFIGMAPS}?namespace=b&view=table"), &[]).await;
     assert_eq!(table["kind"], "Table", "{table}");
-    let columns: Vec<&str> = table["columnDefinitions"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
+    let columns: Vec<&str> =
+        table["columnDefinitions"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
     assert_eq!(columns, ["Name", "Data", "Age"]);
-    let (_, joined) = h.get(&format!("{CONFIGMAPS}?namespace=a,b&view=table&labelSelector=tier%3Dfront"), &[]).await;
-    let rows: Vec<&str> = joined["rows"].as_array().unwrap().iter().map(|r| r["cells"][0].as_str().unwrap()).collect();
+    let (_, joined) =
+        h.get(&format!("{CONFIGMAPS}?namespace=a,b&view=table&labelSelector=tier%3Dfront"), &[]).await;
+    let rows: Vec<&str> =
+        joined["rows"].as_array().unwrap().iter().map(|r| r["cells"][0].as_str().unwrap()).collect();
     assert_eq!(rows, ["one", "one"], "{joined}");
 
     // One object; a missing one is the cluster's 404.
@@ -116,11 +131,14 @@ async fn discovery_lists_objects_events_and_logs() {
     // The events of an object, and only its.
     let uid = object["metadata"]["uid"].as_str().unwrap();
     for (name, about) in [("ev-1", uid), ("ev-2", "someone-else")] {
-        common::create(&h.kube, &json!({"apiVersion": "v1", "kind": "Event",
+        common::create(
+            &h.kube,
+            &json!({"apiVersion": "v1", "kind": "Event",
             "metadata": {"name": name, "namespace": "b"},
             "involvedObject": {"kind": "ConfigMap", "namespace": "b", "name": "two", "uid": about},
             "reason": "Tested", "message": format!("about {about}"), "type": "Normal",
-            "lastTimestamp": "2026-11-25T10:00:00Z"}))
+            "lastTimestamp": "2026-11-25T10:00:00Z"}),
+        )
         .await;
     }
     let (status, events) = h.get(&format!("clusters/as-alice/events?namespace=b&uid={uid}"), &[]).await;
@@ -186,7 +204,11 @@ impl Events {
         assert_eq!(event, "change", "{data}");
         let object = data["object"].clone();
         assert_eq!(id.as_deref(), object["metadata"]["resourceVersion"].as_str());
-        (data["type"].as_str().unwrap().to_owned(), object["metadata"]["name"].as_str().unwrap().to_owned(), object)
+        (
+            data["type"].as_str().unwrap().to_owned(),
+            object["metadata"]["name"].as_str().unwrap().to_owned(),
+            object,
+        )
     }
 }
 
@@ -194,7 +216,12 @@ impl Events {
 async fn live_updates_share_one_watch_and_follow_filters() {
     let h = Harness::start().await;
     populate(&h).await;
-    let mut fronts = Events::open(&h, "clusters/as-alice/watch/core/v1/configmaps?namespace=a,b&labelSelector=tier%3Dfront", &[]).await;
+    let mut fronts = Events::open(
+        &h,
+        "clusters/as-alice/watch/core/v1/configmaps?namespace=a,b&labelSelector=tier%3Dfront",
+        &[],
+    )
+    .await;
     let (event, _, snapshot) = fronts.next().await;
     assert_eq!(event, "snapshot");
     assert_eq!(names(&snapshot), ["a/one", "b/one"]);
@@ -217,7 +244,9 @@ async fn live_updates_share_one_watch_and_follow_filters() {
         let api = api.clone();
         async move {
             let patch = json!({"metadata": {"labels": {"tier": tier}}});
-            api.patch("fresh", &kube::api::PatchParams::default(), &kube::api::Patch::Merge(&patch)).await.unwrap();
+            api.patch("fresh", &kube::api::PatchParams::default(), &kube::api::Patch::Merge(&patch))
+                .await
+                .unwrap();
         }
     };
     relabel("back").await;
@@ -225,9 +254,13 @@ async fn live_updates_share_one_watch_and_follow_filters() {
     relabel("front").await;
     assert_eq!(fronts.change().await.0, "ADDED");
     let (kind, name, object) = {
-        api.patch("fresh", &kube::api::PatchParams::default(), &kube::api::Patch::Merge(&json!({"data": {"k": "w"}})))
-            .await
-            .unwrap();
+        api.patch(
+            "fresh",
+            &kube::api::PatchParams::default(),
+            &kube::api::Patch::Merge(&json!({"data": {"k": "w"}})),
+        )
+        .await
+        .unwrap();
         fronts.change().await
     };
     assert_eq!((kind.as_str(), name.as_str(), &object["data"]["k"]), ("MODIFIED", "fresh", &json!("w")));
@@ -242,7 +275,14 @@ async fn live_updates_share_one_watch_and_follow_filters() {
     }
     assert_eq!(
         kinds,
-        ["ADDED elsewhere", "ADDED fresh", "MODIFIED fresh", "MODIFIED fresh", "MODIFIED fresh", "DELETED fresh"]
+        [
+            "ADDED elsewhere",
+            "ADDED fresh",
+            "MODIFIED fresh",
+            "MODIFIED fresh",
+            "MODIFIED fresh",
+            "DELETED fresh"
+        ]
     );
 
     let (status, bad) = h.get("clusters/as-alice/watch/core/v1/configmaps?labelSelector=%3D%3D", &[]).await;
@@ -274,7 +314,10 @@ roleRef: {kind: ClusterRole, name: view, apiGroup: rbac.authorization.k8s.io}"#,
     let mut events = Events::open(&h, "clusters/sandbox/watch/core/v1/configmaps?namespace=team", &bob).await;
     let (_, _, snapshot) = events.next().await;
     assert_eq!(names(&snapshot), ["team/shared"]);
-    for path in ["clusters/sandbox/watch/core/v1/configmaps", "clusters/sandbox/watch/core/v1/configmaps?namespace=team,default"] {
+    for path in [
+        "clusters/sandbox/watch/core/v1/configmaps",
+        "clusters/sandbox/watch/core/v1/configmaps?namespace=team,default",
+    ] {
         let (status, answer) = h.get(path, &bob).await;
         assert_eq!(status, 403, "{path}: {answer}");
     }
@@ -283,4 +326,48 @@ roleRef: {kind: ClusterRole, name: view, apiGroup: rbac.authorization.k8s.io}"#,
     assert_eq!(status, 200);
     let (status, _) = h.get("clusters/sandbox/objects/core/v1/configmaps", &bob).await;
     assert_eq!(status, 403);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_watch_too_old_to_resume_relists_and_followers_get_a_new_snapshot() {
+    // A sandbox that remembers only 20 changes, reached through a switchable proxy.
+    let (_dir, sandbox, kubeconfig) = common::sandbox(|config| config.history = 20).await;
+    let switch = common::Switch::start(sandbox.url().trim_start_matches("http://").to_owned()).await;
+    let mut config = common::config(&kubeconfig).await;
+    config.cluster_url = switch.url.parse().unwrap();
+    let own = concord_server::ClusterEntry {
+        cluster: std::sync::Arc::new(concord_server::Cluster::new(config).unwrap()),
+        user: "alice".into(),
+    };
+    let server = std::sync::Arc::new(concord_server::Server::new(
+        std::collections::BTreeMap::from([("c".to_owned(), own)]),
+        "c".into(),
+        Auth::Kubeconfig,
+    ));
+    let url = common::serve(server).await;
+    let kube = common::client(&kubeconfig).await;
+    common::create(&kube, &json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "x"}})).await;
+    common::create(&kube, &config_map("x", "before", "front")).await;
+
+    let response =
+        reqwest::get(format!("{url}/api/v1/clusters/c/watch/core/v1/configmaps?namespace=x")).await.unwrap();
+    let mut events = Events { response, buffer: String::new() };
+    let (event, _, snapshot) = events.next().await;
+    assert_eq!((event.as_str(), names(&snapshot)), ("snapshot", vec!["x/before".to_owned()]));
+
+    // The upstream watch is cut while 30 changes happen: resuming from its version is 410.
+    switch.set(common::GONE);
+    for index in 0..30 {
+        common::create(&kube, &config_map("x", &format!("during-{index:02}"), "front")).await;
+    }
+    switch.set(common::FORWARD);
+    let (event, _, snapshot) = events.next().await;
+    assert_eq!(event, "snapshot", "a relist replaces everything: {snapshot}");
+    let seen = names(&snapshot);
+    assert_eq!(seen.len(), 31, "{seen:?}");
+    assert!(seen.contains(&"x/during-29".to_owned()));
+    // And it goes on live after the relist.
+    common::create(&kube, &config_map("x", "after", "front")).await;
+    let (kind, name, _) = events.change().await;
+    assert_eq!((kind.as_str(), name.as_str()), ("ADDED", "after"));
 }

@@ -7,78 +7,12 @@ mod common;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU8, Ordering};
 use std::time::{Duration, Instant};
 
+use common::{FORWARD, GONE, SILENT, Switch};
 use concord_server::auth::Auth;
 use concord_server::{Cluster, ClusterEntry, Server};
 use serde_json::{Value, json};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
-
-const FORWARD: u8 = 0;
-/// Connections stay open, but nothing goes through: a cluster that hangs.
-const SILENT: u8 = 1;
-/// Connections are cut and new ones refused: a cluster that is gone.
-const GONE: u8 = 2;
-
-/// A TCP proxy in front of the sandbox whose behaviour the test switches.
-struct Switch {
-    mode: Arc<AtomicU8>,
-    url: String,
-}
-
-impl Switch {
-    async fn start(upstream: String) -> Switch {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
-        let mode = Arc::new(AtomicU8::new(FORWARD));
-        let shared = mode.clone();
-        tokio::spawn(async move {
-            loop {
-                let Ok((client, _)) = listener.accept().await else { return };
-                if shared.load(Ordering::SeqCst) == GONE {
-                    drop(client);
-                    continue;
-                }
-                let Ok(server) = TcpStream::connect(&upstream).await else { continue };
-                let (client_read, client_write) = client.into_split();
-                let (server_read, server_write) = server.into_split();
-                tokio::spawn(pipe(client_read, server_write, shared.clone()));
-                tokio::spawn(pipe(server_read, client_write, shared.clone()));
-            }
-        });
-        Switch { mode, url }
-    }
-
-    fn set(&self, mode: u8) {
-        self.mode.store(mode, Ordering::SeqCst);
-    }
-}
-
-/// Copies `from` to `to` while forwarding; swallows the bytes while silent; ends when gone.
-async fn pipe(mut from: tokio::net::tcp::OwnedReadHalf, mut to: tokio::net::tcp::OwnedWriteHalf, mode: Arc<AtomicU8>) {
-    let mut buffer = vec![0; 64 << 10];
-    loop {
-        let read = tokio::select! {
-            read = from.read(&mut buffer) => read,
-            () = tokio::time::sleep(Duration::from_millis(50)) => {
-                if mode.load(Ordering::SeqCst) == GONE { return }
-                continue;
-            }
-        };
-        let Ok(n @ 1..) = read else { return };
-        match mode.load(Ordering::SeqCst) {
-            FORWARD => {
-                if to.write_all(&buffer[..n]).await.is_err() {
-                    return;
-                }
-            }
-            SILENT => {}
-            _ => return,
-        }
-    }
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_cluster_that_stops_answering_gets_a_clear_answer_and_nothing_is_written() {
@@ -101,8 +35,11 @@ async fn a_cluster_that_stops_answering_gets_a_clear_answer_and_nothing_is_writt
             .send()
     };
 
-    let created = common::create(&kube, &json!({"apiVersion": "v1", "kind": "ConfigMap",
-        "metadata": {"name": "settings", "namespace": "default"}, "data": {"k": "0"}}))
+    let created = common::create(
+        &kube,
+        &json!({"apiVersion": "v1", "kind": "ConfigMap",
+        "metadata": {"name": "settings", "namespace": "default"}, "data": {"k": "0"}}),
+    )
     .await;
     // A first edit goes through (and the server learns the kind).
     let answer = edit(&created, "1").await.unwrap();
@@ -115,7 +52,10 @@ async fn a_cluster_that_stops_answering_gets_a_clear_answer_and_nothing_is_writt
     let answer = edit(&applied["object"], "2").await.unwrap();
     assert_eq!(answer.status(), 504);
     let body: Value = answer.json().await.unwrap();
-    assert_eq!(body, json!({"outcome": "unavailable", "message": "the cluster did not answer within 2 seconds"}));
+    assert_eq!(
+        body,
+        json!({"outcome": "unavailable", "message": "the cluster did not answer within 2 seconds"})
+    );
     assert!(started.elapsed() < Duration::from_secs(15), "bounded by the timeout: {:?}", started.elapsed());
 
     // The cluster is gone: 502 with the reason.

@@ -198,12 +198,12 @@ impl Cluster {
         };
         let (resource, capabilities) =
             match tokio::time::timeout(self.timeout, discovery::pinned_kind(&self.client, &wanted)).await {
-            Err(_) => return Err(ClusterError::Timeout(self.timeout)),
-            Ok(Ok(found)) => found,
-            Ok(Err(kube::Error::Discovery(_))) => return Err(unknown()),
-            Ok(Err(kube::Error::Api(status))) if status.code == 404 => return Err(unknown()),
-            Ok(Err(other)) => return Err(ClusterError::from_kube(other)),
-        };
+                Err(_) => return Err(ClusterError::Timeout(self.timeout)),
+                Ok(Ok(found)) => found,
+                Ok(Err(kube::Error::Discovery(_))) => return Err(unknown()),
+                Ok(Err(kube::Error::Api(status))) if status.code == 404 => return Err(unknown()),
+                Ok(Err(other)) => return Err(ClusterError::from_kube(other)),
+            };
         let custom = if matches!(Schema::builtin().for_kind(&gvk).format, PatchFormat::Strategic) {
             None
         } else {
@@ -313,7 +313,10 @@ impl Cluster {
     }
 
     /// A request to the cluster, bounded by the cluster's timeout.
-    async fn timed<T>(&self, request: impl Future<Output = Result<T, kube::Error>>) -> Result<T, ClusterError> {
+    async fn timed<T>(
+        &self,
+        request: impl Future<Output = Result<T, kube::Error>>,
+    ) -> Result<T, ClusterError> {
         match tokio::time::timeout(self.timeout, request).await {
             Ok(result) => result.map_err(ClusterError::from_kube),
             Err(_) => Err(ClusterError::Timeout(self.timeout)),

@@ -18,7 +18,8 @@ const TABLE: &str = "application/json;as=Table;v=v1;g=meta.k8s.io,application/js
 
 /// Aggregated discovery (one request per root instead of one per group version), then plain
 /// JSON for servers without it.
-const AGGREGATED: &str = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json";
+const AGGREGATED: &str =
+    "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json";
 
 /// A resource type, as its URLs name it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -174,7 +175,9 @@ impl Cluster {
     pub async fn list(&self, resource: &ResourceType, query: &ListQuery) -> Result<Listing, ClusterError> {
         let accept = if query.table { TABLE } else { "application/json" };
         match query.namespaces.as_slice() {
-            [] => self.get_raw(&list_url(resource, None, query, query.continue_token.as_deref()), accept).await,
+            [] => {
+                self.get_raw(&list_url(resource, None, query, query.continue_token.as_deref()), accept).await
+            }
             [namespace] => {
                 let url = list_url(resource, Some(namespace), query, query.continue_token.as_deref());
                 self.get_raw(&url, accept).await
@@ -213,7 +216,8 @@ impl Cluster {
             let url = list_url(resource, Some(&namespaces[at.namespace]), &page_query, at.inner.as_deref());
             let mut page = self.get_value(&url, accept).await?;
             let continues = page.pointer("/metadata/continue").and_then(Value::as_str).map(str::to_owned);
-            let rows = if page.get("kind").and_then(Value::as_str) == Some("Table") { "rows" } else { "items" };
+            let rows =
+                if page.get("kind").and_then(Value::as_str) == Some("Table") { "rows" } else { "items" };
             let taken = match page.get_mut(rows).and_then(Value::as_array_mut) {
                 Some(list) => std::mem::take(list),
                 None => Vec::new(),
@@ -266,17 +270,21 @@ impl Cluster {
     /// objects), oldest first.
     pub async fn events(&self, namespace: Option<&str>, uid: &str) -> Result<Value, ClusterError> {
         let events = ResourceType { group: String::new(), version: "v1".into(), resource: "events".into() };
-        let query = ListQuery {
-            field_selector: Some(format!("involvedObject.uid={uid}")),
-            ..ListQuery::default()
-        };
-        let mut list = self.get_value(&list_url(&events, namespace, &query, None), "application/json").await?;
+        let query =
+            ListQuery { field_selector: Some(format!("involvedObject.uid={uid}")), ..ListQuery::default() };
+        let mut list =
+            self.get_value(&list_url(&events, namespace, &query, None), "application/json").await?;
         if let Some(items) = list.get_mut("items").and_then(Value::as_array_mut) {
             items.sort_by_cached_key(|event| {
                 ["lastTimestamp", "eventTime", "firstTimestamp"]
                     .iter()
                     .find_map(|field| event.get(*field).and_then(Value::as_str).map(str::to_owned))
-                    .or_else(|| event.pointer("/metadata/creationTimestamp").and_then(Value::as_str).map(str::to_owned))
+                    .or_else(|| {
+                        event
+                            .pointer("/metadata/creationTimestamp")
+                            .and_then(Value::as_str)
+                            .map(str::to_owned)
+                    })
                     .unwrap_or_default()
             });
         }
@@ -351,7 +359,8 @@ async fn collect(body: kube::client::Body) -> Result<Bytes, kube::Error> {
 /// The refusal a non-success answer carries: its `Status`, or the text itself.
 fn refusal(code: u16, bytes: &[u8]) -> ClusterError {
     let status: Option<Map<String, Value>> = serde_json::from_slice(bytes).ok();
-    let text = |key: &str| status.as_ref().and_then(|s| s.get(key)).and_then(Value::as_str).map(str::to_owned);
+    let text =
+        |key: &str| status.as_ref().and_then(|s| s.get(key)).and_then(Value::as_str).map(str::to_owned);
     ClusterError::Refused {
         code,
         reason: text("reason").unwrap_or_default(),
@@ -360,7 +369,12 @@ fn refusal(code: u16, bytes: &[u8]) -> ClusterError {
 }
 
 /// A list URL with the query's selectors and limit and the given continue token.
-fn list_url(resource: &ResourceType, namespace: Option<&str>, query: &ListQuery, continue_token: Option<&str>) -> String {
+fn list_url(
+    resource: &ResourceType,
+    namespace: Option<&str>,
+    query: &ListQuery,
+    continue_token: Option<&str>,
+) -> String {
     let mut params = form_urlencoded::Serializer::new(String::new());
     if let Some(selector) = query.label_selector.as_deref().filter(|s| !s.is_empty()) {
         params.append_pair("labelSelector", selector);
@@ -385,7 +399,9 @@ fn log_params(query: &LogQuery) -> String {
     if let Some(container) = &query.container {
         params.append_pair("container", container);
     }
-    for (flag, name) in [(query.follow, "follow"), (query.previous, "previous"), (query.timestamps, "timestamps")] {
+    for (flag, name) in
+        [(query.follow, "follow"), (query.previous, "previous"), (query.timestamps, "timestamps")]
+    {
         if flag {
             params.append_pair(name, "true");
         }
@@ -408,7 +424,13 @@ fn encode_segment(segment: &str) -> String {
 fn served_kinds(group: &Value, into: &mut Vec<ServedKind>) {
     let name = group.pointer("/metadata/name").and_then(Value::as_str).unwrap_or_default();
     let strings = |v: &Value, key: &str| -> Vec<String> {
-        v.get(key).and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).map(str::to_owned).collect()
+        v.get(key)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .map(str::to_owned)
+            .collect()
     };
     for (index, version) in group["versions"].as_array().into_iter().flatten().enumerate() {
         let version_name = version["version"].as_str().unwrap_or_default();

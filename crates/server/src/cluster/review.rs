@@ -38,7 +38,13 @@ impl Cluster {
         if username.is_empty() {
             return Err(ClusterError::Unreachable("the SelfSubjectReview named no user".into()));
         }
-        let groups = info["groups"].as_array().into_iter().flatten().filter_map(Value::as_str).map(str::to_owned).collect();
+        let groups = info["groups"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .map(str::to_owned)
+            .collect();
         Ok(UserInfo { username, groups })
     }
 
@@ -53,7 +59,8 @@ impl Cluster {
             "kind": "SelfSubjectAccessReview",
             "spec": {"resourceAttributes": attributes},
         });
-        let answer = self.create_review("/apis/authorization.k8s.io/v1/selfsubjectaccessreviews", &review).await?;
+        let answer =
+            self.create_review("/apis/authorization.k8s.io/v1/selfsubjectaccessreviews", &review).await?;
         Ok(answer["status"]["allowed"].as_bool() == Some(true))
     }
 

@@ -110,7 +110,8 @@ async fn read_body<T: serde::de::DeserializeOwned>(body: Body) -> Result<T, Fail
         std::str::from_utf8(&bytes).map_err(|_| Failure::invalid("the request body is not UTF-8".into()))?;
     let value = concord_patch::document::parse(text)
         .map_err(|e| Failure::invalid(format!("the request body does not parse: {e}")))?;
-    serde_json::from_value(value).map_err(|e| Failure::invalid(format!("the request body is not valid here: {e}")))
+    serde_json::from_value(value)
+        .map_err(|e| Failure::invalid(format!("the request body is not valid here: {e}")))
 }
 
 /// A request that failed: `{"outcome": …, "message": …}` with its status code. The one place
@@ -173,9 +174,11 @@ impl From<ServerError> for Failure {
         match error {
             ServerError::UnknownCluster { .. } => Failure::invalid(error.to_string()),
             ServerError::Auth(AuthError::UntrustedPeer(_)) => Failure::forbidden(error.to_string()),
-            ServerError::Auth(error) => {
-                Failure { code: StatusCode::UNAUTHORIZED, outcome: "unauthorized", message: error.to_string() }
-            }
+            ServerError::Auth(error) => Failure {
+                code: StatusCode::UNAUTHORIZED,
+                outcome: "unauthorized",
+                message: error.to_string(),
+            },
             ServerError::Cluster(error) => error.into(),
         }
     }

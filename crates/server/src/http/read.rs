@@ -226,7 +226,10 @@ pub(super) async fn watch(
             }
         }
     });
-    let stream = futures_util::StreamExt::map(tokio_stream::wrappers::ReceiverStream::new(receiver), Ok::<_, Infallible>);
+    let stream = futures_util::StreamExt::map(
+        tokio_stream::wrappers::ReceiverStream::new(receiver),
+        Ok::<_, Infallible>,
+    );
     Ok(Sse::new(stream).keep_alive(KeepAlive::default()).into_response())
 }
 

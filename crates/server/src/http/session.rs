@@ -33,8 +33,12 @@ pub(super) async fn show(State(server): State<Arc<Server>>, caller: Result<Calle
         Err(failure) => Err(failure),
     };
     match acting {
-        Ok(acting) => axum::Json(json!({"mode": mode, "signedIn": true, "user": acting.user})).into_response(),
-        Err(failure) => axum::Json(json!({"mode": mode, "signedIn": false, "message": failure.message})).into_response(),
+        Ok(acting) => {
+            axum::Json(json!({"mode": mode, "signedIn": true, "user": acting.user})).into_response()
+        }
+        Err(failure) => {
+            axum::Json(json!({"mode": mode, "signedIn": false, "message": failure.message})).into_response()
+        }
     }
 }
 
@@ -44,7 +48,10 @@ pub(super) async fn sign_in(State(server): State<Arc<Server>>, body: Body) -> Re
         return Err(Failure {
             code: StatusCode::CONFLICT,
             outcome: "invalid",
-            message: format!("this server identifies users by --auth {}; there is nothing to sign in to", server.auth().name()),
+            message: format!(
+                "this server identifies users by --auth {}; there is nothing to sign in to",
+                server.auth().name()
+            ),
         });
     };
     let request: SignIn = read_body(body).await?;
@@ -56,7 +63,8 @@ pub(super) async fn sign_in(State(server): State<Arc<Server>>, body: Body) -> Re
     let acting = server.acting(&caller, request.cluster.as_deref()).await?;
     let cookie = sessions.begin(&token, &acting.user).map_err(|e| Failure::invalid(e.to_string()))?;
     tracing::info!(user = %acting.user, "signed in");
-    Ok(([(header::SET_COOKIE, cookie)], axum::Json(json!({"signedIn": true, "user": acting.user}))).into_response())
+    Ok(([(header::SET_COOKIE, cookie)], axum::Json(json!({"signedIn": true, "user": acting.user})))
+        .into_response())
 }
 
 /// `DELETE`: ends the session (the browser forgets the cookie).

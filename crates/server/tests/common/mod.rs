@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::time::Duration;
 
 use concord_sandbox::{Config, Sandbox};
@@ -12,6 +13,8 @@ use concord_server::auth::Auth;
 use concord_server::{Cluster, ClusterEntry, Server};
 use kube::api::{Api, ApiResource, DynamicObject, GroupVersionKind, PostParams};
 use serde_json::{Value, json};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
 
 pub async fn config(kubeconfig: &Path) -> kube::Config {
     let kubeconfig = kube::config::Kubeconfig::read_from(kubeconfig).unwrap();
@@ -27,8 +30,8 @@ pub async fn client(kubeconfig: &Path) -> kube::Client {
 pub async fn serve(server: Arc<Server>) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
-    let app = concord_server::http::router(server)
-        .into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let app =
+        concord_server::http::router(server).into_make_service_with_connect_info::<std::net::SocketAddr>();
     tokio::spawn(axum::serve(listener, app).into_future());
     url
 }
@@ -83,7 +86,8 @@ impl Harness {
         let config = config(&kubeconfig).await;
         let kube = kube::Client::try_from(config.clone()).unwrap();
         let own = ClusterEntry { cluster: Arc::new(Cluster::new(config).unwrap()), user: "admin".into() };
-        let server = Arc::new(Server::new(BTreeMap::from([("sandbox".to_owned(), own)]), "sandbox".into(), auth));
+        let server =
+            Arc::new(Server::new(BTreeMap::from([("sandbox".to_owned(), own)]), "sandbox".into(), auth));
         let url = serve(server.clone()).await;
         Harness { _dir: dir, _sandbox: sandbox, kube, http: reqwest::Client::new(), url, server }
     }
@@ -167,5 +171,73 @@ pub async fn create(client: &kube::Client, object: &Value) -> Value {
         Ok(created) => serde_json::to_value(created).unwrap(),
         Err(kube::Error::Api(status)) if status.code == 409 => json!(null),
         Err(e) => panic!("creating {:?}: {e}", object.metadata.name),
+    }
+}
+
+pub const FORWARD: u8 = 0;
+/// Connections stay open, but nothing goes through: a cluster that hangs.
+pub const SILENT: u8 = 1;
+/// Connections are cut and new ones refused: a cluster that is gone.
+pub const GONE: u8 = 2;
+
+/// A TCP proxy in front of the sandbox whose behaviour the test switches.
+pub struct Switch {
+    mode: Arc<AtomicU8>,
+    pub url: String,
+}
+
+impl Switch {
+    pub async fn start(upstream: String) -> Switch {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let mode = Arc::new(AtomicU8::new(FORWARD));
+        let shared = mode.clone();
+        tokio::spawn(async move {
+            loop {
+                let Ok((client, _)) = listener.accept().await else { return };
+                if shared.load(Ordering::SeqCst) == GONE {
+                    drop(client);
+                    continue;
+                }
+                let Ok(server) = TcpStream::connect(&upstream).await else { continue };
+                let (client_read, client_write) = client.into_split();
+                let (server_read, server_write) = server.into_split();
+                tokio::spawn(pipe(client_read, server_write, shared.clone()));
+                tokio::spawn(pipe(server_read, client_write, shared.clone()));
+            }
+        });
+        Switch { mode, url }
+    }
+
+    pub fn set(&self, mode: u8) {
+        self.mode.store(mode, Ordering::SeqCst);
+    }
+}
+
+/// Copies `from` to `to` while forwarding; swallows the bytes while silent; ends when gone.
+async fn pipe(
+    mut from: tokio::net::tcp::OwnedReadHalf,
+    mut to: tokio::net::tcp::OwnedWriteHalf,
+    mode: Arc<AtomicU8>,
+) {
+    let mut buffer = vec![0; 64 << 10];
+    loop {
+        let read = tokio::select! {
+            read = from.read(&mut buffer) => read,
+            () = tokio::time::sleep(Duration::from_millis(50)) => {
+                if mode.load(Ordering::SeqCst) == GONE { return }
+                continue;
+            }
+        };
+        let Ok(n @ 1..) = read else { return };
+        match mode.load(Ordering::SeqCst) {
+            FORWARD => {
+                if to.write_all(&buffer[..n]).await.is_err() {
+                    return;
+                }
+            }
+            SILENT => {}
+            _ => return,
+        }
     }
 }
