@@ -26,9 +26,6 @@ use crate::cluster::{Access, Cluster, ClusterError, ResourceType};
 /// How long a shared watch outlives its last follower (a page reload should not relist).
 const LINGER: Duration = Duration::from_secs(60);
 
-/// How often a follower's permission to list and watch is asked again.
-pub const RECHECK: Duration = Duration::from_secs(30);
-
 /// How many changes a slow follower may fall behind before it gets a fresh snapshot instead.
 const BACKLOG: usize = 4096;
 

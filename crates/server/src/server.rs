@@ -12,8 +12,9 @@ use crate::live::Hub;
 /// How long an idle caller's clients (and what they learned from discovery) are kept.
 const IDLE: Duration = Duration::from_secs(600);
 
-/// How long the cluster's answer to "may this caller list these?" is trusted.
-const ACCESS_TTL: Duration = Duration::from_secs(30);
+/// How long the cluster's answer to "may this caller list these?" is trusted, and how often a
+/// live follower's permission is asked again, unless told otherwise.
+pub const RECHECK: Duration = Duration::from_secs(30);
 
 /// A cluster as one identity reaches it, and that identity's user name.
 pub struct ClusterEntry {
@@ -56,6 +57,7 @@ pub struct Server {
     auth: Auth,
     acting: mini_moka::sync::Cache<(String, Caller), Arc<ClusterEntry>>,
     access: mini_moka::sync::Cache<(String, Caller, Access), bool>,
+    recheck: Duration,
     pub(crate) live: Arc<Hub>,
 }
 
@@ -69,9 +71,23 @@ impl Server {
             default,
             auth,
             acting: mini_moka::sync::Cache::builder().max_capacity(10_000).time_to_idle(IDLE).build(),
-            access: mini_moka::sync::Cache::builder().max_capacity(100_000).time_to_live(ACCESS_TTL).build(),
+            access: access_cache(RECHECK),
+            recheck: RECHECK,
             live: Arc::new(Hub::default()),
         }
+    }
+
+    /// The same server trusting the cluster's answers on permissions for `recheck` (and asking
+    /// again that often for live followers) instead of [`RECHECK`].
+    pub fn with_recheck(mut self, recheck: Duration) -> Server {
+        self.access = access_cache(recheck);
+        self.recheck = recheck;
+        self
+    }
+
+    /// How often a live follower's permission is asked again.
+    pub fn recheck(&self) -> Duration {
+        self.recheck
     }
 
     /// How callers are identified.
@@ -157,4 +173,8 @@ impl Server {
         }
         Ok(true)
     }
+}
+
+fn access_cache(ttl: Duration) -> mini_moka::sync::Cache<(String, Caller, Access), bool> {
+    mini_moka::sync::Cache::builder().max_capacity(100_000).time_to_live(ttl).build()
 }

@@ -293,8 +293,11 @@ async fn live_updates_share_one_watch_and_follow_filters() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_follower_sees_only_what_it_may_list() {
-    let h = Harness::with_tokens(Auth::Token(Sessions::ephemeral())).await;
+async fn a_follower_sees_only_what_it_may_list_for_as_long_as_it_may() {
+    let h = Harness::with_tokens_and(Auth::Token(Sessions::ephemeral()), |server| {
+        server.with_recheck(Duration::from_secs(1))
+    })
+    .await;
     h.apply(
         r#"apiVersion: v1
 kind: Namespace
@@ -326,6 +329,22 @@ roleRef: {kind: ClusterRole, name: view, apiGroup: rbac.authorization.k8s.io}"#,
     assert_eq!(status, 200);
     let (status, _) = h.get("clusters/sandbox/objects/core/v1/configmaps", &bob).await;
     assert_eq!(status, 403);
+
+    // Once bob may no longer read there, his stream says so and ends.
+    let bindings = kube::Api::<kube::api::DynamicObject>::namespaced_with(
+        h.kube.clone(),
+        "team",
+        &kube::api::ApiResource::from_gvk_with_plural(
+            &kube::api::GroupVersionKind::gvk("rbac.authorization.k8s.io", "v1", "RoleBinding"),
+            "rolebindings",
+        ),
+    );
+    bindings.delete("bob-views", &Default::default()).await.unwrap();
+    let (event, _, data) = events.next().await;
+    assert_eq!(
+        (event.as_str(), &data["message"]),
+        ("error", &json!("permission to list these objects was withdrawn"))
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

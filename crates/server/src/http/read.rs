@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 use super::Failure;
 use crate::auth::Caller;
 use crate::cluster::{ListQuery, Listing, LogQuery, ResourceType};
-use crate::live::{Filter, RECHECK, Update};
+use crate::live::{Filter, Update};
 use crate::server::Server;
 
 /// A resource type in a URL: `/{group}/{version}/{resource}`, the core group spelled `core`.
@@ -205,7 +205,7 @@ pub(super) async fn watch(
     let (events, receiver) = tokio::sync::mpsc::channel::<Event>(64);
     let cluster = name.to_owned();
     tokio::spawn(async move {
-        let mut recheck = tokio::time::interval(RECHECK);
+        let mut recheck = tokio::time::interval(server.recheck());
         recheck.tick().await;
         loop {
             let event = tokio::select! {

@@ -76,6 +76,11 @@ impl Harness {
     /// A sandbox with the static [`TOKENS`] and RBAC, and a server with one cluster `sandbox`
     /// (its own identity the administrator) identifying callers by `auth`.
     pub async fn with_tokens(auth: Auth) -> Harness {
+        Harness::with_tokens_and(auth, |server| server).await
+    }
+
+    /// [`Harness::with_tokens`], the server set up further by `configure`.
+    pub async fn with_tokens_and(auth: Auth, configure: impl FnOnce(Server) -> Server) -> Harness {
         let (dir, sandbox, kubeconfig) = sandbox(|config| {
             let tokens = config.data_dir.with_file_name("tokens.csv");
             std::fs::write(&tokens, TOKENS).unwrap();
@@ -86,8 +91,11 @@ impl Harness {
         let config = config(&kubeconfig).await;
         let kube = kube::Client::try_from(config.clone()).unwrap();
         let own = ClusterEntry { cluster: Arc::new(Cluster::new(config).unwrap()), user: "admin".into() };
-        let server =
-            Arc::new(Server::new(BTreeMap::from([("sandbox".to_owned(), own)]), "sandbox".into(), auth));
+        let server = Arc::new(configure(Server::new(
+            BTreeMap::from([("sandbox".to_owned(), own)]),
+            "sandbox".into(),
+            auth,
+        )));
         let url = serve(server.clone()).await;
         Harness { _dir: dir, _sandbox: sandbox, kube, http: reqwest::Client::new(), url, server }
     }
