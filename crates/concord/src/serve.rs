@@ -102,9 +102,12 @@ fn auth(args: &ServeArgs) -> Result<Auth, Error> {
         }
         AuthMode::Token => match &args.session_key_file {
             Some(path) => {
-                let key = std::fs::read(path).map_err(|e| Error::Server(format!("cannot read {}: {e}", path.display())))?;
+                let key = std::fs::read(path)
+                    .map_err(|e| Error::Server(format!("cannot read {}: {e}", path.display())))?;
                 let key = key.trim_ascii();
-                Sessions::new(key).map(Auth::Token).map_err(|e| Error::Usage(format!("{}: {e}", path.display())))
+                Sessions::new(key)
+                    .map(Auth::Token)
+                    .map_err(|e| Error::Usage(format!("{}: {e}", path.display())))
             }
             None => {
                 eprintln!(
@@ -180,7 +183,8 @@ pub fn run(args: ServeArgs) -> Result<ExitCode, Error> {
             .await
             .map_err(|e| Error::Server(format!("cannot listen on {}: {e}", args.listen)))?;
         let address = listener.local_addr().map_err(|e| Error::Server(e.to_string()))?;
-        println!("concord listening on http://{address} (--auth {})", auth.name());
+        println!("users act as themselves: --auth {}", auth.name());
+        println!("concord listening on http://{address}");
         let router = concord_server::http::router(Arc::new(Server::new(clusters, default, auth)));
         axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(shutdown_signal())
