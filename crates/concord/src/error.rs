@@ -39,6 +39,14 @@ pub enum Error {
     /// A server could not start, or failed while running.
     #[error("{0}")]
     Server(String),
+    /// `concord edit` did not save the edit.
+    #[error("{message}{}", copy.as_ref().map(|p| format!("; a copy of your changes has been stored to {}", p.display())).unwrap_or_default())]
+    Edit {
+        /// Why.
+        message: String,
+        /// Where the user's text was kept, when they had edited the object.
+        copy: Option<PathBuf>,
+    },
     /// Options or request fields that do not go together.
     #[error("{0}")]
     Usage(String),

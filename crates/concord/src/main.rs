@@ -1,12 +1,16 @@
 //! `concord`: Concord's single binary: `concord patch` (the patch engine, `concord-patch`, on the
 //! command line) and `concord sandbox` (the embedded Kubernetes-compatible API server,
-//! `concord-sandbox`) and `concord serve` (the back end, `concord-server`).
+//! `concord-sandbox`) and `concord serve` (the back end, `concord-server`), and `concord edit`
+//! (an object in the user's editor, saved through the edit protocol).
 //!
 //! Exit codes: 0 on success, 1 when `concord patch merge3` finds conflicts or the object gone
-//! (its JSON answer is still printed), 2 on any error (a one-line `concord: <message>` on stderr).
+//! (its JSON answer is still printed), 2 on any error (a one-line `concord: <message>` on stderr),
+//! including an edit that was not saved.
 
+mod edit;
 mod error;
 mod input;
+mod kubeconfig;
 mod patch;
 mod sandbox;
 mod serve;
@@ -40,6 +44,10 @@ enum Command {
     /// Run Concord's back end on the clusters of a kubeconfig (or, with none configured, on
     /// its own sandbox with demo data).
     Serve(serve::ServeArgs),
+    /// Edit an object in your editor ($KUBE_EDITOR, $EDITOR, else vi), like `kubectl edit`,
+    /// saved as a patch that keeps anyone else's concurrent change; where you both changed a
+    /// field, the editor reopens with it marked for you to resolve.
+    Edit(edit::EditArgs),
 }
 
 fn main() -> ExitCode {
@@ -55,6 +63,7 @@ fn main() -> ExitCode {
         Command::Patch(args) => patch::run(args),
         Command::Sandbox(args) => sandbox::run(args),
         Command::Serve(args) => serve::run(args),
+        Command::Edit(args) => edit::run(args),
     };
     match result {
         Ok(status) => status,
