@@ -105,14 +105,20 @@ impl Env {
 
     /// The live object, as kubectl reads it.
     fn get(&self, what: &str) -> Value {
+        serde_json::from_slice(&self.kubectl(&["get", what, "-o", "json", "--show-managed-fields"])).unwrap()
+    }
+
+    /// Runs kubectl in the namespace `demo`; its output.
+    fn kubectl(&self, args: &[&str]) -> Vec<u8> {
         let out = std::process::Command::new(KUBECTL)
-            .args(["--kubeconfig"])
+            .arg("--kubeconfig")
             .arg(&self.kubeconfig)
-            .args(["-n", "demo", "get", what, "-o", "json", "--show-managed-fields"])
+            .args(["-n", "demo"])
+            .args(args)
             .output()
             .expect("kubectl (v1.32) is part of every machine");
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        serde_json::from_slice(&out.stdout).unwrap()
+        out.stdout
     }
 }
 
@@ -234,8 +240,8 @@ fn a_change_to_another_field_meanwhile_is_merged() {
     assert_eq!(live["data"]["log-level"], "debug");
 }
 
-/// The first opening: someone sets `log-level` to warn and adds a label while the user sets it
-/// to debug and adds an annotation... as a label too (both in `metadata.labels`).
+/// The first opening: someone sets `log-level` to warn and adds the label `theirs`, while the
+/// user sets it to debug and adds the label `mine`.
 fn conflicting_first_step() -> String {
     format!(
         "{} && sed -i -e 's/^  log-level: info$/  log-level: debug/' -e 's/^    app: web$/    app: web\\n    mine: \"1\"/' \"$1\"",
@@ -290,6 +296,30 @@ fn a_conflict_resolved_while_the_object_changes_again_is_merged_again() {
 }
 
 #[test]
+fn a_conflict_in_a_container_is_marked_in_its_list_element() {
+    let env = Env::start();
+    let first = format!(
+        "{KUBECTL} --kubeconfig \"$KC\" -n demo patch deployment web -p '{}' >/dev/null && sed -i -e 's/image: nginx:1.27$/image: nginx:1.29/' -e 's/cpu: 100m$/cpu: 200m/' \"$1\"",
+        r#"{"spec":{"replicas":3,"template":{"spec":{"containers":[{"name":"web","image":"nginx:1.28"}]}}}}"#
+    );
+    let keep_mine = r#"sed -i -e '/^ *||||||| base$/,/^ *>>>>>>> theirs$/d' -e '/^ *<<<<<<< mine$/d' "$1""#;
+    env.edit(&env.editor(&[&first, keep_mine]), &["deploy/web", "-n", "demo"])
+        .ok("deployment.apps/web edited\n");
+    let marked = env.seen(2);
+    let block = "      containers:\n      - name: web\n        <<<<<<< mine\n        image: nginx:1.29\n        ||||||| base\n        image: nginx:1.27\n        =======\n        image: nginx:1.28\n        >>>>>>> theirs\n";
+    assert!(marked.contains(block), "{marked}");
+    assert!(marked.contains("#   /spec/template/spec/containers/name=web/image\n"), "{marked}");
+    assert!(marked.contains("\n  replicas: 3\n") && marked.contains("\n            cpu: 200m\n"), "{marked}");
+    let live = env.get("deployment/web");
+    let container = &live["spec"]["template"]["spec"]["containers"][0];
+    assert_eq!(
+        (&container["image"], &container["resources"]["requests"]["cpu"]),
+        (&"nginx:1.29".into(), &"200m".into())
+    );
+    assert_eq!(live["spec"]["replicas"], 3);
+}
+
+#[test]
 fn markers_left_in_reopen_and_giving_up_keeps_a_copy() {
     let env = Env::start();
     let first = conflicting_first_step();
@@ -325,6 +355,20 @@ fn an_object_deleted_meanwhile_is_an_error_with_the_text_kept() {
         "{run:?}"
     );
     assert!(run.copy().contains("  log-level: debug\n"));
+
+    // Deleted and made again under the same name: another object, which the edit must not touch.
+    let step = format!(
+        "{KUBECTL} --kubeconfig \"$KC\" -n demo delete configmap web >/dev/null && {KUBECTL} --kubeconfig \"$KC\" -n demo create configmap web --from-literal=log-level=warn >/dev/null && sed -i 's/^  log-level: info$/  log-level: debug/' \"$1\""
+    );
+    env.kubectl(&["create", "configmap", "web", "--from-literal=log-level=info"]);
+    let run = env.edit(&env.editor(&[&step]), &["cm/web", "-n", "demo"]);
+    assert!(
+        run.failed().starts_with(
+            "concord: configmap/web was replaced by another object of the same name while you were editing it; a copy"
+        ),
+        "{run:?}"
+    );
+    assert_eq!(env.get("configmap/web")["data"]["log-level"], "warn");
 }
 
 #[test]
