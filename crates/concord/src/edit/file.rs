@@ -85,55 +85,60 @@ pub struct Marked {
 
 /// The merge of `base` (what the user loaded), `theirs` (the live object) and `mine` (what the
 /// user saved) as text: every change either side made without the other is in it, and each of
-/// `conflicts` (as the edit protocol reported them) is a marker block holding the three
-/// versions. The merge is the edit protocol's own (`concord_patch::merge3`, over the objects
-/// without server metadata); a conflict the protocol did not report but this merge finds is
-/// marked too.
+/// `conflicts` (as the edit protocol reported them) is a marker block. A block's sections are
+/// the field in the merge with every conflict resolved to the user's side, in `base`, and in
+/// the merge with every conflict resolved to the live side, so that keeping one section of
+/// every block is exactly resolving every conflict to that side. The merge is the edit
+/// protocol's own (`concord_patch::merge3`, over the objects without server metadata); a
+/// conflict that a resolution uncovers is marked too.
 pub fn mark_conflicts(
     info: &TypeInfo<'_>,
     base: &Value,
     theirs: &Value,
     mine: &Value,
-    mut conflicts: Vec<Conflict>,
+    conflicts: Vec<Conflict>,
 ) -> Result<Marked, FileError> {
     let (base, theirs, mine) = (view(base), view(theirs), view(mine));
-    // Each conflict resolved to the live side gives the merged object, with the live value
-    // where the marker blocks go.
-    let merged = loop {
-        let merge =
-            conflicts.iter().fold(Merge3::new(info), |merge, c| merge.resolve(c.path.clone(), Side::Theirs));
-        match merge.run(&base, Some(&theirs), &mine)? {
-            Outcome::Merged { object, .. } => break object,
-            Outcome::Conflicts(more) => {
-                let before = conflicts.len();
-                for conflict in more {
-                    if !conflicts.iter().any(|c| c.path == conflict.path) {
-                        conflicts.push(conflict);
-                    }
-                }
-                if conflicts.len() == before {
-                    let paths: Vec<&str> = conflicts.iter().map(|c| c.path.as_str()).collect();
-                    return Err(FileError::Unplaced(paths.join(", ")));
-                }
+    let mut paths: Vec<String> = conflicts.into_iter().map(|c| c.path).collect();
+    let resolved = |paths: &[String], side| {
+        let merge = paths.iter().fold(Merge3::new(info), |merge, path| merge.resolve(path.clone(), side));
+        merge.run(&base, Some(&theirs), &mine)
+    };
+    let (merged, mine_merged) = loop {
+        let (theirs_side, mine_side) = (resolved(&paths, Side::Theirs)?, resolved(&paths, Side::Mine)?);
+        let (more_theirs, more_mine) = match (theirs_side, mine_side) {
+            (Outcome::Merged { object: t, .. }, Outcome::Merged { object: m, .. }) => break (t, m),
+            (Outcome::Gone(reason), _) | (_, Outcome::Gone(reason)) => return Err(FileError::Gone(reason)),
+            (Outcome::Conflicts(t), Outcome::Conflicts(m)) => (t, m),
+            (Outcome::Conflicts(t), _) => (t, vec![]),
+            (_, Outcome::Conflicts(m)) => (vec![], m),
+        };
+        let before = paths.len();
+        for conflict in more_theirs.into_iter().chain(more_mine) {
+            if !paths.contains(&conflict.path) {
+                paths.push(conflict.path);
             }
-            Outcome::Gone(reason) => return Err(FileError::Gone(reason)),
+        }
+        if paths.len() == before {
+            return Err(FileError::Unplaced(paths.join(", ")));
         }
     };
-    let conflicts = widen(conflicts, &base, &merged, &mine);
+    let paths = widen(paths, [&merged, &mine_merged, &base]);
     let mut walk = Walk {
-        tokens: conflicts.iter().map(|c| c.path.split('/').skip(1).collect()).collect(),
-        conflicts: &conflicts,
-        placed: vec![false; conflicts.len()],
+        tokens: paths.iter().map(|p| p.split('/').skip(1).collect()).collect(),
+        paths: &paths,
+        sides: [&mine_merged, &base, &merged],
+        placed: vec![false; paths.len()],
         marked: Vec::new(),
     };
     let mut body = String::new();
-    let all: Vec<usize> = (0..conflicts.len()).collect();
+    let all: Vec<usize> = (0..paths.len()).collect();
     match &merged {
         Value::Object(map) => walk.map(&mut body, map, Some(&mine), &all, 0, 0)?,
         _ => return Err(FileError::Unfaithful("the merged object is not an object".into())),
     }
     if let Some(i) = walk.placed.iter().position(|placed| !placed) {
-        return Err(FileError::Unplaced(conflicts[i].path.clone()));
+        return Err(FileError::Unplaced(paths[i].clone()));
     }
     check(&resolve(&body, Side::Theirs), &merged)?;
     Ok(Marked { body, fields: walk.marked })
@@ -315,29 +320,21 @@ fn key_line(key: &str) -> Result<String, FileError> {
         .ok_or_else(|| FileError::Yaml(format!("cannot write the key {key:?} on one line")))
 }
 
-/// Conflicts inside a collection the merge left empty move up to the collection itself: an
-/// empty block collection cannot hold a marker block and still read as empty once resolved.
-fn widen(conflicts: Vec<Conflict>, base: &Value, merged: &Value, mine: &Value) -> Vec<Conflict> {
-    let mut out: Vec<Conflict> = Vec::with_capacity(conflicts.len());
-    for conflict in conflicts {
-        let parent = conflict.path.rsplit_once('/').map_or("", |(parent, _)| parent);
-        let empty = match pointer::get(merged, parent) {
+/// Conflicts inside a collection that one of `sides` leaves empty move up to the collection
+/// itself: an empty block collection cannot hold a marker block and still read as empty once
+/// resolved, whichever section the user keeps.
+fn widen(paths: Vec<String>, sides: [&Value; 3]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(paths.len());
+    for path in paths {
+        let parent = path.rsplit_once('/').map_or("", |(parent, _)| parent);
+        let empty = |document: &Value| match pointer::get(document, parent) {
             Some(Value::Object(m)) => m.is_empty(),
             Some(Value::Array(a)) => a.is_empty(),
             _ => false,
         };
-        let conflict = if empty && !parent.is_empty() {
-            Conflict {
-                path: parent.to_owned(),
-                base: pointer::get(base, parent).cloned(),
-                theirs: pointer::get(merged, parent).cloned(),
-                mine: pointer::get(mine, parent).cloned(),
-            }
-        } else {
-            conflict
-        };
-        if !out.iter().any(|c| c.path == conflict.path) {
-            out.push(conflict);
+        let path = if !parent.is_empty() && sides.into_iter().any(empty) { parent.to_owned() } else { path };
+        if !out.contains(&path) {
+            out.push(path);
         }
     }
     out
@@ -345,7 +342,11 @@ fn widen(conflicts: Vec<Conflict>, base: &Value, merged: &Value, mine: &Value) -
 
 /// Writes the merged object with marker blocks, following the conflicts' paths down.
 struct Walk<'c> {
-    conflicts: &'c [Conflict],
+    /// The conflicts' paths.
+    paths: &'c [String],
+    /// Where each block's sections come from: the merge with the user's side taken, `base`,
+    /// and the merge with the live side taken.
+    sides: [&'c Value; 3],
     /// Each conflict's path, split into (escaped) reference tokens.
     tokens: Vec<Vec<&'c str>>,
     /// Whether each conflict is in a marker block (its own or one around it).
@@ -455,7 +456,7 @@ impl Walk<'_> {
                 let mut inner = String::new();
                 self.map(&mut inner, child, mine, &here, depth + 1, indent + 2)?;
                 out.extend(std::iter::repeat_n(' ', indent));
-                let first = &inner[(indent + 2).min(inner.len())..];
+                let first = inner.strip_prefix(" ".repeat(indent + 2).as_str()).unwrap_or(&inner);
                 // `- ` takes the item's first line, unless that line is a marker.
                 if first.starts_with(MINE_MARKER) {
                     out.push_str("-\n");
@@ -480,18 +481,18 @@ impl Walk<'_> {
         indent: usize,
         render: Render<'_>,
     ) -> Result<(), FileError> {
-        let conflict = &self.conflicts[exact];
+        let path = &self.paths[exact];
+        let sides = self.sides;
         let pad = " ".repeat(indent);
-        let sides =
-            [(MINE_MARKER, &conflict.mine), (BASE_MARKER, &conflict.base), (THEIRS_MARKER, &conflict.theirs)];
-        for (marker, side) in sides {
+        for (marker, side) in [MINE_MARKER, BASE_MARKER, THEIRS_MARKER].into_iter().zip(sides) {
             out.push_str(&format!("{pad}{marker}\n"));
-            if let Some(value) = side {
+            // A side without the field has an empty section.
+            if let Some(value) = pointer::get(side, path).filter(|v| !v.is_null()) {
                 out.push_str(&render(value)?);
             }
         }
         out.push_str(&format!("{pad}{END_MARKER}\n"));
-        self.marked.push(conflict.path.clone());
+        self.marked.push(path.clone());
         for &i in under {
             self.placed[i] = true;
         }
@@ -531,6 +532,7 @@ fn has_children(value: &Value) -> bool {
 mod tests {
     use concord_patch::Schema;
     use concord_patch::merge3::merge3;
+    use proptest::prelude::*;
     use serde_json::json;
 
     use super::*;
@@ -730,5 +732,95 @@ mod tests {
         assert_eq!(markers_left(&header), None);
         let refused = super::header("configmap/c", &Note::Error("bad\nthings"));
         assert!(refused.contains("# configmap/c could not be saved:\n#   bad\n#   things\n"), "{refused}");
+    }
+
+    /// Values that YAML writers and readers trip on.
+    fn text() -> impl Strategy<Value = Value> {
+        let texts =
+            ["", "1", "yes", "a: b", "multi\nline\n", "  lead", "#x", "- x", "null", "~", "é", "x\n\ny\n"];
+        let long = "a long value with words ".repeat(6);
+        prop::sample::select(texts.iter().map(|t| (*t).to_owned()).chain([long]).collect::<Vec<_>>())
+            .prop_map(Value::from)
+    }
+
+    /// Deployments from a small universe, so that random ones often touch the same fields:
+    /// maps, a keyed list (containers by name) holding another (env by name) and an atomic
+    /// list (args), each possibly absent or empty.
+    fn deployments() -> impl Strategy<Value = Value> {
+        let names = |all: &'static [&'static str]| prop::sample::select(all.to_vec());
+        let labels = prop::collection::btree_map(names(&["a", "b", "x/y"]), text(), 0..3);
+        let env = prop::collection::btree_map(names(&["A", "B"]), text(), 0..3);
+        let args = prop::collection::vec(names(&["-v", "-q"]), 0..3);
+        let container = (
+            names(&["app", "side", "init"]),
+            names(&["img:1", "img:2"]),
+            prop::option::of(env),
+            prop::option::of(args),
+        );
+        let containers = prop::collection::vec(container, 0..4);
+        (labels, containers, prop::option::of(1..3u32)).prop_map(|(labels, containers, replicas)| {
+            let mut seen = std::collections::HashSet::new();
+            let containers: Vec<Value> = containers
+                .into_iter()
+                .filter(|(name, ..)| seen.insert(*name))
+                .map(|(name, image, env, args)| {
+                    let mut container = json!({"name": name, "image": image});
+                    if let Some(env) = env {
+                        let env: Vec<Value> =
+                            env.into_iter().map(|(n, v)| json!({"name": n, "value": v})).collect();
+                        container["env"] = Value::Array(env);
+                    }
+                    if let Some(args) = args {
+                        container["args"] = json!(args);
+                    }
+                    container
+                })
+                .collect();
+            let mut object = json!({"apiVersion": "apps/v1", "kind": "Deployment",
+                "metadata": {"name": "web", "labels": labels},
+                "spec": {"template": {"spec": {"containers": containers}}}});
+            if let Some(replicas) = replicas {
+                object["spec"]["replicas"] = json!(replicas);
+            }
+            object
+        })
+    }
+
+    /// `value` with every list sorted: the text places an item the live object lacks where the
+    /// user had it, which the merge may order differently.
+    fn sorted(value: Value) -> Value {
+        match value {
+            Value::Array(items) => {
+                let mut items: Vec<Value> = items.into_iter().map(sorted).collect();
+                items.sort_by_key(Value::to_string);
+                Value::Array(items)
+            }
+            Value::Object(map) => Value::Object(map.into_iter().map(|(k, v)| (k, sorted(v))).collect()),
+            other => other,
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(400))]
+
+        /// Whatever the conflicts, they are all marked, and keeping either side of every block
+        /// gives the merge with every conflict resolved to that side.
+        #[test]
+        fn keeping_one_side_of_every_block_is_resolving_to_it((base, theirs, mine) in (deployments(), deployments(), deployments())) {
+            let info = Schema::builtin().for_object(&base);
+            let Outcome::Conflicts(conflicts) = merge3(&base, &theirs, &mine, &info).unwrap() else {
+                return Ok(());
+            };
+            let marked = mark_conflicts(&info, &base, &theirs, &mine, conflicts.clone()).unwrap();
+            prop_assert!(!marked.fields.is_empty());
+            for side in [Side::Mine, Side::Theirs] {
+                let merge = conflicts.iter().fold(Merge3::new(&info), |m, c| m.resolve(c.path.clone(), side));
+                // A resolution can uncover further conflicts (the text marks those too): compared
+                // only where it does not.
+                if let Outcome::Merged { object, .. } = merge.run(&base, Some(&theirs), &mine).unwrap() {
+                    prop_assert_eq!(sorted(read(&resolve(&marked.body, side))), sorted(object), "{}", marked.body);
+                }
+            }
+        }
     }
 }
