@@ -71,18 +71,6 @@ pub struct ServeArgs {
     data_dir: Option<PathBuf>,
 }
 
-/// The kubeconfig to use: `--kubeconfig`, `$KUBECONFIG` (its first file), `~/.kube/config`.
-fn kubeconfig_path(args: &ServeArgs) -> Option<PathBuf> {
-    if let Some(path) = &args.kubeconfig {
-        return Some(path.clone());
-    }
-    if let Some(paths) = std::env::var_os("KUBECONFIG").filter(|v| !v.is_empty()) {
-        return std::env::split_paths(&paths).next();
-    }
-    let home = std::env::var_os("HOME").map(PathBuf::from)?.join(".kube/config");
-    home.is_file().then_some(home)
-}
-
 /// How callers are identified, from the options.
 fn auth(args: &ServeArgs) -> Result<Auth, Error> {
     match args.auth {
@@ -142,7 +130,7 @@ pub fn run(args: ServeArgs) -> Result<ExitCode, Error> {
             println!("using the cluster this pod runs in");
             (BTreeMap::from([("in-cluster".to_owned(), entry)]), "in-cluster".to_owned())
         } else {
-            let kubeconfig = match kubeconfig_path(&args) {
+            let kubeconfig = match crate::kubeconfig::path(args.kubeconfig.as_deref()) {
                 Some(path) => path,
                 None => {
                     let data_dir = args.data_dir.clone().unwrap_or_else(default_data_dir);

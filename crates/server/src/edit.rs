@@ -236,8 +236,10 @@ impl Identity {
     }
 }
 
-/// `object` without the metadata the server sets.
-fn user_view(object: &Value) -> Value {
+/// `object` as a user edits it: without the metadata the API server sets, which the protocol
+/// leaves out of every patch and merge (an editor showing them would invite edits that are
+/// dropped).
+pub fn user_view(object: &Value) -> Value {
     let mut object = object.clone();
     if let Some(metadata) = object.get_mut("metadata").and_then(Value::as_object_mut) {
         for field in SERVER_METADATA {

@@ -66,6 +66,7 @@ async fn discovery_lists_objects_events_and_logs() {
     let deployments = find("Deployment");
     assert_eq!((&deployments["group"], &deployments["resource"]), (&json!("apps"), &json!("deployments")));
     assert!(deployments["shortNames"].as_array().unwrap().contains(&json!("deploy")));
+    assert_eq!(deployments["singular"], "deployment");
     assert!(deployments["subresources"].as_array().unwrap().contains(&json!("scale")));
     assert_eq!(find("Namespace")["namespaced"], false);
     let widgets = find("Widget");

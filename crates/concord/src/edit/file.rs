@@ -21,20 +21,6 @@ pub const THEIRS_MARKER: &str = "=======";
 /// Closes a conflict.
 pub const END_MARKER: &str = ">>>>>>> theirs";
 
-/// Metadata the API server sets, which the edit protocol leaves out of every patch and merge
-/// (`concord_server::edit` ignores them in what it is sent): showing them would invite edits
-/// that are dropped, and would make merges differ from the server's.
-const SERVER_METADATA: [&str; 8] = [
-    "uid",
-    "resourceVersion",
-    "creationTimestamp",
-    "generation",
-    "managedFields",
-    "selfLink",
-    "deletionTimestamp",
-    "deletionGracePeriodSeconds",
-];
-
 /// Why a file could not be made.
 #[derive(Debug, thiserror::Error)]
 pub enum FileError {
@@ -57,15 +43,7 @@ pub enum FileError {
 }
 
 /// `object` as the user edits it: without the metadata the server sets.
-pub fn view(object: &Value) -> Value {
-    let mut object = object.clone();
-    if let Some(metadata) = object.get_mut("metadata").and_then(Value::as_object_mut) {
-        for field in SERVER_METADATA {
-            metadata.remove(field);
-        }
-    }
-    object
-}
+pub use concord_server::edit::user_view as view;
 
 /// `object` as YAML, checked to read back as `object`.
 pub fn render(object: &Value) -> Result<String, FileError> {

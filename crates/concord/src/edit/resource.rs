@@ -19,7 +19,8 @@ pub fn find<'s>(served: &'s [ServedKind], wanted: &str) -> Option<&'s ServedKind
         Some(q) => q == s.group || q == format!("{}.{}", s.version, s.group),
     };
     let full_name = |s: &&ServedKind| {
-        (s.resource.to_lowercase() == name || s.kind.to_lowercase() == name) && qualified(s)
+        (s.resource.to_lowercase() == name || s.singular == name || s.kind.to_lowercase() == name)
+            && qualified(s)
     };
     let short_name = |s: &&ServedKind| s.short_names.iter().any(|n| n.to_lowercase() == name) && qualified(s);
     let in_order = || {
@@ -71,6 +72,7 @@ mod tests {
             preferred,
             kind: kind.into(),
             resource: resource.into(),
+            singular: kind.to_lowercase(),
             namespaced: true,
             verbs: vec![],
             short_names: short.iter().map(|s| (*s).to_owned()).collect(),

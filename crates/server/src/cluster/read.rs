@@ -106,6 +106,8 @@ pub struct ServedKind {
     pub kind: String,
     /// The plural resource name.
     pub resource: String,
+    /// The singular resource name (`deployment`); empty when discovery does not say.
+    pub singular: String,
     /// Whether its objects live in namespaces.
     pub namespaced: bool,
     /// The verbs it supports.
@@ -157,6 +159,7 @@ impl Cluster {
                         preferred: version == preferred,
                         kind: resource.kind,
                         resource: resource.plural,
+                        singular: String::new(),
                         namespaced: capabilities.scope == kube::discovery::Scope::Namespaced,
                         verbs: capabilities.operations,
                         short_names: Vec::new(),
@@ -443,6 +446,7 @@ fn served_kinds(group: &Value, into: &mut Vec<ServedKind>) {
                 preferred: index == 0,
                 kind: kind.to_owned(),
                 resource: resource["resource"].as_str().unwrap_or_default().to_owned(),
+                singular: resource["singularResource"].as_str().unwrap_or_default().to_owned(),
                 namespaced: resource["scope"].as_str() == Some("Namespaced"),
                 verbs: strings(resource, "verbs"),
                 short_names: strings(resource, "shortNames"),
