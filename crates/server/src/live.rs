@@ -18,7 +18,6 @@ use kube::api::{Api, ApiResource, DynamicObject};
 use kube::runtime::WatchStreamExt;
 use kube::runtime::watcher::{self, Event};
 use serde_json::value::RawValue;
-use serde_json::{Map, Value};
 use tokio::sync::{broadcast, watch};
 
 use crate::cluster::{Access, Cluster, ClusterError, ResourceType};
@@ -26,18 +25,25 @@ use crate::cluster::{Access, Cluster, ClusterError, ResourceType};
 /// How long a shared watch outlives its last follower (a page reload should not relist).
 const LINGER: Duration = Duration::from_secs(60);
 
+/// How long a follower waits for the shared watch's first list: much longer than one request
+/// may take, since listing 100,000 objects takes seconds.
+pub const FIRST_LIST: Duration = Duration::from_secs(120);
+
 /// How many changes a slow follower may fall behind before it gets a fresh snapshot instead.
 const BACKLOG: usize = 4096;
 
-/// An object as the cache keeps it.
+/// An object as the cache keeps it: its JSON, and what filters look at.
 #[derive(Debug)]
 pub struct Cached {
-    namespace: String,
-    name: String,
-    labels: Map<String, Value>,
-    resource_version: String,
+    namespace: Arc<str>,
+    name: Arc<str>,
+    labels: Box<[(Box<str>, Box<str>)]>,
+    resource_version: Box<str>,
     json: Box<RawValue>,
 }
+
+/// Objects by namespace and name (shared with the objects, not copied).
+type Key = (Arc<str>, Arc<str>);
 
 impl Cached {
     fn new(mut object: DynamicObject, resource: &ApiResource) -> Option<Cached> {
@@ -49,21 +55,25 @@ impl Cached {
                 kind: resource.kind.clone(),
             });
         }
-        let labels = object
-            .metadata
-            .labels
-            .iter()
-            .flatten()
-            .map(|(k, v)| (k.clone(), Value::String(v.clone())))
-            .collect();
         let json = serde_json::value::to_raw_value(&object).ok()?;
+        let metadata = object.metadata;
+        let labels =
+            metadata.labels.unwrap_or_default().into_iter().map(|(k, v)| (k.into(), v.into())).collect();
         Some(Cached {
-            namespace: object.metadata.namespace.unwrap_or_default(),
-            name: object.metadata.name.unwrap_or_default(),
+            namespace: metadata.namespace.unwrap_or_default().into(),
+            name: metadata.name.unwrap_or_default().into(),
             labels,
-            resource_version: object.metadata.resource_version.unwrap_or_default(),
+            resource_version: metadata.resource_version.unwrap_or_default().into(),
             json,
         })
+    }
+
+    fn key(&self) -> Key {
+        (self.namespace.clone(), self.name.clone())
+    }
+
+    fn label(&self, key: &str) -> Option<&str> {
+        self.labels.iter().find(|(k, _)| &**k == key).map(|(_, v)| &**v)
     }
 
     /// The object's JSON.
@@ -99,8 +109,8 @@ pub struct Filter {
 
 impl Filter {
     fn admits(&self, object: &Cached) -> bool {
-        (self.namespaces.is_empty() || self.namespaces.contains(&object.namespace))
-            && self.selector.matches(&object.labels)
+        (self.namespaces.is_empty() || self.namespaces.iter().any(|n| **n == *object.namespace))
+            && self.selector.matches_with(|key| object.label(key))
     }
 
     /// The access questions a follower must be allowed: list and watch, in each namespace.
@@ -157,7 +167,7 @@ struct Shared {
 
 #[derive(Default)]
 struct State {
-    objects: HashMap<(String, String), Arc<Cached>>,
+    objects: HashMap<Key, Arc<Cached>>,
 }
 
 /// A follower of a shared watch: its updates, until it is dropped.
@@ -268,7 +278,7 @@ impl Shared {
         };
         let api: Api<DynamicObject> = Api::all_with(client, &api_resource);
         let mut events = watcher::watcher(api, watcher::Config::default()).default_backoff().boxed();
-        let mut relisting: Option<HashMap<(String, String), Arc<Cached>>> = None;
+        let mut relisting: Option<HashMap<Key, Arc<Cached>>> = None;
         while let Some(event) = events.next().await {
             match event {
                 Err(error) => {
@@ -281,7 +291,7 @@ impl Shared {
                 Ok(Event::InitApply(object)) => {
                     if let (Some(fresh), Some(cached)) = (&mut relisting, Cached::new(object, &api_resource))
                     {
-                        fresh.insert((cached.namespace.clone(), cached.name.clone()), Arc::new(cached));
+                        fresh.insert(cached.key(), Arc::new(cached));
                     }
                 }
                 Ok(Event::InitDone) => {
@@ -305,7 +315,7 @@ impl Shared {
                 Ok(Event::Delete(object)) => {
                     let Some(cached) = Cached::new(object, &api_resource) else { continue };
                     let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
-                    let gone = state.objects.remove(&(cached.namespace.clone(), cached.name.clone()));
+                    let gone = state.objects.remove(&cached.key());
                     let _ = self
                         .changes
                         .send(Arc::new(Change::Deleted(gone.unwrap_or_else(|| Arc::new(cached)))));

@@ -228,9 +228,15 @@ async fn live_updates_share_one_watch_and_follow_filters() {
     assert_eq!(names(&snapshot), ["a/one", "b/one"]);
     assert!(snapshot["items"][0]["metadata"].get("managedFields").is_none());
     assert_eq!(snapshot["items"][0]["kind"], "ConfigMap");
+    // A snapshot larger than one piece of the stream arrives whole.
+    let mut big = config_map("b", "big", "back");
+    big["data"]["k"] = json!("x".repeat(600 << 10));
+    common::create(&h.kube, &big).await;
     let mut everything = Events::open(&h, "clusters/as-alice/watch/core/v1/configmaps", &[]).await;
     let (_, _, all) = everything.next().await;
-    assert!(names(&all).len() >= 9, "{all}");
+    assert!(names(&all).len() >= 10, "{all}");
+    let shown = all["items"].as_array().unwrap().iter().find(|o| o["metadata"]["name"] == "big").unwrap();
+    assert_eq!(shown["data"]["k"], big["data"]["k"]);
     assert_eq!(h.server.shared_watches(), 1, "both followers share one upstream watch");
 
     // Created in a followed namespace with a matching label: added; elsewhere: not seen.

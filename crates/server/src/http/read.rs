@@ -3,10 +3,11 @@
 
 use std::convert::Infallible;
 use std::sync::Arc;
+use std::time::Duration;
 
+use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::header;
-use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use concord_apimachinery::labels::LabelSelector;
 use serde::Deserialize;
@@ -15,7 +16,7 @@ use serde_json::{Value, json};
 use super::Failure;
 use crate::auth::Caller;
 use crate::cluster::{ListQuery, Listing, LogQuery, ResourceType};
-use crate::live::{Filter, Update};
+use crate::live::{Cached, FIRST_LIST, Filter, Update};
 use crate::server::Server;
 
 /// A resource type in a URL: `/{group}/{version}/{resource}`, the core group spelled `core`.
@@ -200,62 +201,87 @@ pub(super) async fn watch(
         )));
     }
     let (name, own) = server.own(Some(&path.cluster))?;
-    let timeout = own.cluster.timeout();
-    let mut follower = server.live.follow(name, &own.cluster, &resource, filter, timeout).await?;
-    let (events, receiver) = tokio::sync::mpsc::channel::<Event>(64);
+    let patience = own.cluster.timeout().max(FIRST_LIST);
+    let mut follower = server.live.follow(name, &own.cluster, &resource, filter, patience).await?;
+    let (chunks, receiver) = tokio::sync::mpsc::channel::<Bytes>(8);
     let cluster = name.to_owned();
     tokio::spawn(async move {
         let mut recheck = tokio::time::interval(server.recheck());
         recheck.tick().await;
+        let mut keep_alive = tokio::time::interval(KEEP_ALIVE);
+        keep_alive.tick().await;
         loop {
-            let event = tokio::select! {
+            let ended = tokio::select! {
                 update = follower.next() => match update {
-                    Some(update) => sse_event(update),
-                    None => error_event("the cluster's watch ended"),
+                    Some(Update::Snapshot(objects)) => send_snapshot(&chunks, &objects).await.map(|()| false),
+                    Some(Update::Change { kind, object }) => {
+                        let event = format!(
+                            "event: change\nid: {}\ndata: {{\"type\":\"{kind}\",\"object\":{}}}\n\n",
+                            object.resource_version(),
+                            object.json()
+                        );
+                        chunks.send(Bytes::from(event)).await.map(|()| false)
+                    }
+                    None => send_error(&chunks, "the cluster's watch ended").await,
                 },
                 _ = recheck.tick() => match server.may(&caller, &cluster, &questions).await {
-                    Ok(true) => continue,
-                    Ok(false) => error_event("permission to list these objects was withdrawn"),
-                    Err(e) => error_event(&e.to_string()),
+                    Ok(true) => Ok(false),
+                    Ok(false) => send_error(&chunks, "permission to list these objects was withdrawn").await,
+                    Err(e) => send_error(&chunks, &e.to_string()).await,
                 },
-                () = events.closed() => return,
+                _ = keep_alive.tick() => chunks.send(Bytes::from_static(b":\n\n")).await.map(|()| false),
+                () = chunks.closed() => return,
             };
-            let last = event.1;
-            if events.send(event.0).await.is_err() || last {
+            if !matches!(ended, Ok(false)) {
                 return;
             }
         }
     });
-    let stream = futures_util::StreamExt::map(
+    let body = futures_util::StreamExt::map(
         tokio_stream::wrappers::ReceiverStream::new(receiver),
         Ok::<_, Infallible>,
     );
-    Ok(Sse::new(stream).keep_alive(KeepAlive::default()).into_response())
+    Ok((
+        [(header::CONTENT_TYPE, "text/event-stream"), (header::CACHE_CONTROL, "no-cache")],
+        axum::body::Body::from_stream(body),
+    )
+        .into_response())
 }
 
-/// An update as a server-sent event, and whether it ends the stream.
-fn sse_event(update: Update) -> (Event, bool) {
-    match update {
-        Update::Snapshot(objects) => {
-            let mut data = String::from("{\"items\":[");
-            for (index, object) in objects.iter().enumerate() {
-                if index > 0 {
-                    data.push(',');
-                }
-                data.push_str(object.json());
-            }
-            data.push_str("]}");
-            (Event::default().event("snapshot").data(data), false)
+/// How often an idle stream gets a comment, so proxies do not close it.
+const KEEP_ALIVE: Duration = Duration::from_secs(15);
+
+/// A snapshot event is one `data:` line of any length (JSON has no newlines), written in pieces
+/// of about this size: 100,000 pods are 250 MB, which should never be one string.
+const PIECE: usize = 256 << 10;
+
+/// Sends a `snapshot` event, `{"items": [...]}`, in pieces.
+async fn send_snapshot(
+    chunks: &tokio::sync::mpsc::Sender<Bytes>,
+    objects: &[Arc<Cached>],
+) -> Result<(), tokio::sync::mpsc::error::SendError<Bytes>> {
+    let mut piece = String::with_capacity(PIECE);
+    piece.push_str("event: snapshot\ndata: {\"items\":[");
+    for (index, object) in objects.iter().enumerate() {
+        if index > 0 {
+            piece.push(',');
         }
-        Update::Change { kind, object } => {
-            let data = format!("{{\"type\":\"{kind}\",\"object\":{}}}", object.json());
-            (Event::default().event("change").id(object.resource_version()).data(data), false)
+        piece.push_str(object.json());
+        if piece.len() >= PIECE {
+            chunks.send(Bytes::from(std::mem::replace(&mut piece, String::with_capacity(PIECE)))).await?;
         }
     }
+    piece.push_str("]}\n\n");
+    chunks.send(Bytes::from(piece)).await
 }
 
-fn error_event(message: &str) -> (Event, bool) {
-    (Event::default().event("error").data(json!({"message": message}).to_string()), true)
+/// Sends an `error` event; the stream ends after it.
+async fn send_error(
+    chunks: &tokio::sync::mpsc::Sender<Bytes>,
+    message: &str,
+) -> Result<bool, tokio::sync::mpsc::error::SendError<Bytes>> {
+    let event = format!("event: error\ndata: {}\n\n", json!({"message": message}));
+    chunks.send(Bytes::from(event)).await.map(|()| true)
 }
 
 /// A read's answer: the cluster's bytes as they arrive, or the joined JSON.
