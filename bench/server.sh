@@ -4,7 +4,7 @@
 # server's memory with 100,000 pods in its watch cache. Each runs as its own process, so
 # /proc/PID/status gives the server's memory alone.
 #
-#   bench/server.sh build     # release binaries (concord, concord-loadtest) and the sandbox's `load`
+#   bench/server.sh build     # release binaries (concord, concord-loadtest)
 #   bench/server.sh sandbox   # start the sandbox (data in $BENCH_DIR, kept between runs)
 #   bench/server.sh serve     # (re)start `concord serve --kubeconfig <the sandbox's>`
 #   bench/server.sh edits     # edit round trips: 1 client, then 16 clients on shared objects
@@ -21,7 +21,6 @@ cd "$(dirname "$0")/.."
 TARGET=${CARGO_TARGET_DIR:-target}
 CONCORD=${CONCORD:-$TARGET/release/concord}
 LT=${LT:-$TARGET/release/concord-loadtest}
-LOAD=${LOAD:-$TARGET/debug/examples/load}
 DIR=${BENCH_DIR:-/tmp/bench-server}
 SANDBOX=http://127.0.0.1:${SANDBOX_PORT:-18001}
 SERVE=http://127.0.0.1:${SERVE_PORT:-18080}
@@ -72,9 +71,6 @@ build)
     cargo build --release -p concord
     # Built alone: together with concord it would unify dependency features and rebuild them.
     cargo build --release -p concord-loadtest
-    cargo build -p concord-sandbox --example load \
-        --config 'profile.dev.package.concord-sandbox.opt-level=3' \
-        --config 'profile.dev.package.concord-sandbox.debug=false'
     ;;
 sandbox)
     stop_pid "$DIR/sandbox.pid"
@@ -97,8 +93,8 @@ edits)
     "$LT" edit-torture --url "$SERVE" --clients 16 --seconds 20 "${pids[@]}"
     ;;
 seed)
-    "$LOAD" seed --url "$SANDBOX" --pods 90000 --concurrency 16
-    "$LOAD" seed --url "$SANDBOX" --pods 10000 --concurrency 16 --namespace bench-10k
+    "$LT" seed --url "$SANDBOX" --pods 90000 --concurrency 16
+    "$LT" seed --url "$SANDBOX" --pods 10000 --concurrency 16 --namespace bench-10k
     ;;
 lists)
     server="$SERVE/api/v1/clusters/$CLUSTER/objects/core/v1/pods?namespace=bench-10k"

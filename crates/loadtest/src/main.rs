@@ -1,6 +1,8 @@
-//! Load generator for `concord serve` (the back end), talking to it over plain HTTP as a
-//! browser would in `--auth kubeconfig` mode. BENCHMARKS.md ("Server") records what it measured
-//! and how; `bench/server.sh` runs the whole set against a sandbox.
+//! Concord's load generator. The commands of [`sandbox`] (`seed`, `list`, `patch`,
+//! `watch-latency`, `startup`) load the API server itself; the ones below load `concord serve`
+//! (the back end), talking to it over plain HTTP as a browser would in `--auth kubeconfig` mode.
+//! BENCHMARKS.md ("Sandbox", "Server") records what they measured and how; `bench/server.sh`
+//! runs the server's set against a sandbox.
 //!
 //! ```sh
 //! cargo build --release -p concord-loadtest
@@ -59,6 +61,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
+mod sandbox;
+
 type Error = Box<dyn std::error::Error + Send + Sync>;
 type Result<T> = std::result::Result<T, Error>;
 
@@ -75,7 +79,7 @@ impl Args {
         let mut words = std::env::args().skip(1).peekable();
         let command = words
             .next()
-            .ok_or("usage: concord-loadtest edit-latency|edit-torture|follow --url URL [options]")?;
+            .ok_or("usage: concord-loadtest edit-latency|edit-torture|follow|seed|list|patch|watch-latency|startup --url URL [options]")?;
         let mut options = HashMap::new();
         while let Some(word) = words.next() {
             let name = word.strip_prefix("--").ok_or_else(|| format!("unexpected argument {word}"))?;
@@ -105,17 +109,29 @@ impl Args {
     }
 }
 
-/// One thread: the load generator shares the machine's cores with the server and the sandbox,
-/// and a single thread drives 16 closed-loop clients at these rates.
-#[tokio::main(flavor = "current_thread")]
-async fn main() -> Result<()> {
+fn main() -> Result<()> {
     let args = Args::parse()?;
-    match args.command.as_str() {
-        "edit-latency" => edit_latency(&args).await,
-        "edit-torture" => edit_torture(&args).await,
-        "follow" => follow(&args).await,
-        other => Err(format!("unknown command {other}").into()),
-    }
+    // The server's commands run on one thread: the load generator shares the machine's cores
+    // with the server and the sandbox, and a single thread drives 16 closed-loop clients at
+    // these rates. The sandbox's need more (8 patching clients at thousands of requests per
+    // second, 100 watchers).
+    let mut runtime = match args.command.as_str() {
+        "edit-latency" | "edit-torture" | "follow" => tokio::runtime::Builder::new_current_thread(),
+        _ => tokio::runtime::Builder::new_multi_thread(),
+    };
+    runtime.enable_all().build()?.block_on(async {
+        match args.command.as_str() {
+            "edit-latency" => edit_latency(&args).await,
+            "edit-torture" => edit_torture(&args).await,
+            "follow" => follow(&args).await,
+            "seed" => sandbox::seed(&args).await,
+            "list" => sandbox::list(&args).await,
+            "patch" => sandbox::patch(&args).await,
+            "watch-latency" => sandbox::watch_latency(&args).await,
+            "startup" => sandbox::startup(&args).await,
+            other => Err(format!("unknown command {other}").into()),
+        }
+    })
 }
 
 /// The Concord server, one of its clusters, and an HTTP client.

@@ -1,9 +1,9 @@
-//! Load generator for `concord sandbox` (or any kube-apiserver reachable over plain HTTP without
-//! authentication). BENCHMARKS.md records what it measured and how.
+//! The commands that load `concord sandbox` (or any kube-apiserver reachable over plain HTTP
+//! without authentication). BENCHMARKS.md ("Sandbox") records what they measured and how.
 //!
 //! ```sh
-//! cargo build --release -p concord-sandbox --example load
-//! LOAD=target/release/examples/load
+//! cargo build --release -p concord-loadtest
+//! LOAD=target/release/concord-loadtest
 //! $LOAD seed --url http://127.0.0.1:8001 --pods 10000 [--concurrency 16] [--start 0] [--namespace default]
 //! $LOAD list --url http://127.0.0.1:8001 --times 20 [--table] [--namespace default]
 //! $LOAD patch --url http://127.0.0.1:8001 --clients 8 --seconds 10 [--pods 1000] [--namespace default]
@@ -30,9 +30,8 @@
 //!   millisecond), and its resident memory then; with `--fresh` the data directory is removed
 //!   before each run, so every start creates an empty store.
 //!
-//! Each command prints latency percentiles (nearest rank) in milliseconds.
+//! Each prints latency percentiles (nearest rank) in milliseconds.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -40,66 +39,12 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use reqwest::header::{ACCEPT, CONTENT_TYPE};
 use serde_json::{Value, json};
 
-type Error = Box<dyn std::error::Error + Send + Sync>;
-type Result<T> = std::result::Result<T, Error>;
+use crate::{Args, Error, Result, proc_status_mib, summary};
 
 /// The annotation `watch-latency` writes: nanoseconds since the Unix epoch at sending.
 const SENT_ANNOTATION: &str = "bench.concord.dev/sent-unix-nanos";
 const MERGE_PATCH: &str = "application/merge-patch+json";
 const TABLE: &str = "application/json;as=Table;g=meta.k8s.io;v=v1";
-
-/// `COMMAND --name value --flag ...`.
-struct Args {
-    command: String,
-    options: HashMap<String, String>,
-}
-
-impl Args {
-    fn parse() -> Result<Args> {
-        let mut words = std::env::args().skip(1).peekable();
-        let command =
-            words.next().ok_or("usage: load seed|list|patch|watch-latency|startup --url URL [options]")?;
-        let mut options = HashMap::new();
-        while let Some(word) = words.next() {
-            let name = word.strip_prefix("--").ok_or_else(|| format!("unexpected argument {word}"))?;
-            let value = match words.peek() {
-                Some(next) if !next.starts_with("--") => words.next().unwrap_or_default(),
-                _ => "true".to_owned(),
-            };
-            options.insert(name.to_owned(), value);
-        }
-        Ok(Args { command, options })
-    }
-
-    fn get<T: std::str::FromStr>(&self, name: &str, default: T) -> Result<T> {
-        match self.options.get(name) {
-            None => Ok(default),
-            Some(text) => text.parse().map_err(|_| format!("--{name}: cannot parse {text:?}").into()),
-        }
-    }
-
-    fn text(&self, name: &str, default: &str) -> String {
-        self.options.get(name).cloned().unwrap_or_else(|| default.to_owned())
-    }
-
-    fn url(&self) -> Result<String> {
-        let url = self.options.get("url").ok_or("--url is required")?;
-        Ok(url.trim_end_matches('/').to_owned())
-    }
-}
-
-#[tokio::main]
-async fn main() -> Result<()> {
-    let args = Args::parse()?;
-    match args.command.as_str() {
-        "seed" => seed(&args).await,
-        "list" => list(&args).await,
-        "patch" => patch(&args).await,
-        "watch-latency" => watch_latency(&args).await,
-        "startup" => startup(&args).await,
-        other => Err(format!("unknown command {other}").into()),
-    }
-}
 
 fn pod_name(index: usize) -> String {
     format!("bench-{index:06}")
@@ -170,7 +115,7 @@ async fn ensure_namespace(client: &reqwest::Client, url: &str, namespace: &str) 
     }
 }
 
-async fn seed(args: &Args) -> Result<()> {
+pub async fn seed(args: &Args) -> Result<()> {
     let url = args.url()?;
     let pods: usize = args.get("pods", 10_000)?;
     let concurrency: usize = args.get("concurrency", 16)?;
@@ -230,7 +175,7 @@ async fn seed(args: &Args) -> Result<()> {
     Ok(())
 }
 
-async fn list(args: &Args) -> Result<()> {
+pub async fn list(args: &Args) -> Result<()> {
     let url = args.url()?;
     let times: usize = args.get("times", 20)?;
     let table = args.options.contains_key("table");
@@ -258,7 +203,7 @@ async fn list(args: &Args) -> Result<()> {
     Ok(())
 }
 
-async fn patch(args: &Args) -> Result<()> {
+pub async fn patch(args: &Args) -> Result<()> {
     let url = args.url()?;
     let clients: usize = args.get("clients", 8)?;
     let seconds: f64 = args.get("seconds", 10.0)?;
@@ -350,7 +295,7 @@ async fn collect(
     Ok(latencies)
 }
 
-async fn watch_latency(args: &Args) -> Result<()> {
+pub async fn watch_latency(args: &Args) -> Result<()> {
     let url = args.url()?;
     let watchers: usize = args.get("watchers", 100)?;
     let writes: usize = args.get("writes", 500)?;
@@ -407,15 +352,7 @@ async fn watch_latency(args: &Args) -> Result<()> {
     Ok(())
 }
 
-/// A field of `/proc/PID/status` such as `VmRSS`, in MiB.
-fn proc_status_mib(pid: u32, field: &str) -> Option<f64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    let line = status.lines().find_map(|line| line.strip_prefix(field)?.strip_prefix(':'))?;
-    let kib: f64 = line.trim().trim_end_matches("kB").trim().parse().ok()?;
-    Some(kib / 1024.0)
-}
-
-async fn startup(args: &Args) -> Result<()> {
+pub async fn startup(args: &Args) -> Result<()> {
     let bin = args.options.get("bin").ok_or("--bin is required")?.clone();
     let dir = std::path::PathBuf::from(args.options.get("data-dir").ok_or("--data-dir is required")?);
     let times: usize = args.get("times", 10)?;
@@ -458,22 +395,4 @@ async fn startup(args: &Args) -> Result<()> {
     let peak = rss.iter().copied().fold(0.0, f64::max);
     println!("start-up to healthy /healthz: {}; VmRSS then up to {peak:.1} MiB", summary(times_taken));
     Ok(())
-}
-
-/// `p50 … p90 … p99 … max … ms` by nearest rank.
-fn summary(mut samples: Vec<Duration>) -> String {
-    samples.sort_unstable();
-    let Some(max) = samples.last() else { return "no samples".to_owned() };
-    let rank = |p: f64| {
-        let index = ((p / 100.0) * samples.len() as f64).ceil() as usize;
-        samples.get(index.saturating_sub(1)).unwrap_or(max).as_secs_f64() * 1e3
-    };
-    format!(
-        "p50 {:.2} ms, p90 {:.2} ms, p99 {:.2} ms, max {:.2} ms (n = {})",
-        rank(50.0),
-        rank(90.0),
-        rank(99.0),
-        max.as_secs_f64() * 1e3,
-        samples.len()
-    )
 }
