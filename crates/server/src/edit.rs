@@ -191,6 +191,89 @@ pub async fn edit(cluster: &Cluster, manager: &str, request: &EditRequest) -> Re
     Err(EditError::Busy)
 }
 
+/// `POST /api/v1/merge`'s body: someone else's version of an object to take into an edit.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct MergeRequest {
+    /// The kubeconfig context the object is in; the default one when absent.
+    #[serde(default)]
+    pub cluster: Option<String>,
+    /// The object as the user loaded it.
+    pub base: Value,
+    /// A newer version of it, as someone else left it.
+    pub theirs: Value,
+    /// The object as the user is editing it.
+    pub mine: Value,
+    /// How the user resolved conflicts reported earlier for this `theirs`.
+    #[serde(default)]
+    pub resolutions: Vec<Resolution>,
+}
+
+/// What a merge of someone else's version into an edit gives.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "outcome", rename_all = "lowercase")]
+pub enum MergeOutcome {
+    /// Both changes combined: the user's edit, now based on `theirs` (carrying its
+    /// `resourceVersion` and `uid`), so saving it sends only the user's change.
+    Merged {
+        /// The merged object.
+        object: Value,
+    },
+    /// The two changes disagree on these fields.
+    Conflict {
+        /// Each field both changed differently.
+        conflicts: Vec<Conflict>,
+    },
+    /// `theirs` is another object of the same name.
+    Gone {
+        /// Always `replaced`: a deleted object has no `theirs`.
+        reason: GoneReason,
+    },
+}
+
+/// Merges `request.theirs` into the user's edit three ways — the same merge a save runs, but
+/// writing nothing (the cluster is only asked for the kind's patch metadata), so an editor can
+/// show the result before saving it.
+pub async fn merge(cluster: &Cluster, request: &MergeRequest) -> Result<MergeOutcome, EditError> {
+    let identity = Identity::of(&request.base, &request.mine)?;
+    Identity::of(&request.base, &request.theirs).map_err(|_| {
+        EditError::Invalid("theirs must be the same object as base, with its resourceVersion and uid".into())
+    })?;
+    if uid(&request.theirs) != identity.uid {
+        return Ok(MergeOutcome::Gone { reason: GoneReason::Replaced });
+    }
+    let kind = match cluster.kind(&identity.api_version, &identity.kind).await {
+        Err(ClusterError::Refused { code: 404, message, .. }) => return Err(EditError::Invalid(message)),
+        other => other?,
+    };
+    let info = kind.type_info();
+    let mut merge = Merge3::new(&info);
+    for resolution in &request.resolutions {
+        merge = merge.resolve(resolution.path.clone(), resolution.take);
+    }
+    let theirs = &request.theirs;
+    let outcome = merge
+        .run(&user_view(&request.base), Some(&user_view(theirs)), &user_view(&request.mine))
+        .map_err(|e| EditError::Invalid(e.to_string()))?;
+    Ok(match outcome {
+        Outcome::Merged { mut object, .. } => {
+            if let (Some(merged), Some(server)) = (
+                object.get_mut("metadata").and_then(Value::as_object_mut),
+                theirs.get("metadata").and_then(Value::as_object),
+            ) {
+                for field in SERVER_METADATA {
+                    if let Some(value) = server.get(field) {
+                        merged.insert(field.to_owned(), value.clone());
+                    }
+                }
+            }
+            MergeOutcome::Merged { object }
+        }
+        Outcome::Conflicts(conflicts) => MergeOutcome::Conflict { conflicts },
+        Outcome::Gone(reason) => MergeOutcome::Gone { reason },
+    })
+}
+
 /// The object an edit is about, from `base`, checked against `mine`.
 pub(crate) struct Identity {
     pub(crate) api_version: String,

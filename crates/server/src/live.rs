@@ -7,9 +7,11 @@
 //! The cache keeps each object as compact JSON without `managedFields` (a browser that needs
 //! them reads the object itself), so 100,000 pods fit in a few hundred MiB.
 
+mod table;
+
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use concord_apimachinery::labels::LabelSelector;
@@ -20,6 +22,7 @@ use kube::runtime::watcher::{self, Event};
 use serde_json::value::RawValue;
 use tokio::sync::{broadcast, watch};
 
+pub use self::table::RowPrinter;
 use crate::cluster::{Access, Cluster, ClusterError, ResourceType};
 
 /// How long a shared watch outlives its last follower (a page reload should not relist).
@@ -105,11 +108,14 @@ pub struct Filter {
     pub namespaces: Vec<String>,
     /// Only objects with matching labels.
     pub selector: LabelSelector,
+    /// Only the object of this name (an editor following the object it edits).
+    pub name: Option<String>,
 }
 
 impl Filter {
     fn admits(&self, object: &Cached) -> bool {
         (self.namespaces.is_empty() || self.namespaces.iter().any(|n| **n == *object.namespace))
+            && self.name.as_deref().is_none_or(|name| name == &*object.name)
             && self.selector.matches_with(|key| object.label(key))
     }
 
@@ -159,6 +165,8 @@ pub struct Hub {
 /// One upstream watch and its cache.
 struct Shared {
     state: Mutex<State>,
+    /// How the objects print as Table rows; set before the first list completes.
+    printer: OnceLock<RowPrinter>,
     changes: broadcast::Sender<Arc<Change>>,
     ready: watch::Receiver<Option<Result<(), String>>>,
     followers: AtomicUsize,
@@ -252,6 +260,7 @@ impl Shared {
         });
         let shared = Arc::new(Shared {
             state: Mutex::new(State::default()),
+            printer: OnceLock::new(),
             changes,
             ready,
             followers: AtomicUsize::new(0),
@@ -276,6 +285,7 @@ impl Shared {
                 return;
             }
         };
+        let _ = self.printer.set(RowPrinter::resolve(&client, &resource, &api_resource.kind).await);
         let api: Api<DynamicObject> = Api::all_with(client, &api_resource);
         let mut events = watcher::watcher(api, watcher::Config::default()).default_backoff().boxed();
         let mut relisting: Option<HashMap<Key, Arc<Cached>>> = None;
@@ -357,6 +367,11 @@ async fn kind_of(client: &kube::Client, resource: &ResourceType) -> Result<ApiRe
 }
 
 impl Follower {
+    /// How the followed objects print as Table rows.
+    pub fn printer(&self) -> Option<&RowPrinter> {
+        self.shared.printer.get()
+    }
+
     /// The next update; `None` when the shared watch has ended.
     pub async fn next(&mut self) -> Option<Update> {
         if let Some(snapshot) = self.pending.take() {

@@ -8,6 +8,7 @@
 
 mod read;
 mod session;
+mod ui;
 mod write;
 
 use std::net::SocketAddr;
@@ -52,8 +53,10 @@ pub fn router(server: Arc<Server>) -> Router {
         .route(&format!("{clusters}/logs/{{namespace}}/{{pod}}"), get(read::logs))
         .route(&format!("{clusters}/watch/{{group}}/{{version}}/{{resource}}"), get(read::watch))
         .route("/api/v1/edit", post(write::edit_object))
+        .route("/api/v1/merge", post(write::merge_objects))
         .route("/api/v1/create", post(write::create_object))
         .route("/api/v1/delete", post(write::delete_object))
+        .fallback(ui::serve)
         .layer(middleware::from_fn(csrf))
         .with_state(server)
 }

@@ -3,7 +3,7 @@
 
 use std::convert::Infallible;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 use super::Failure;
 use crate::auth::Caller;
 use crate::cluster::{ListQuery, Listing, LogQuery, ResourceType};
-use crate::live::{Cached, FIRST_LIST, Filter, Update};
+use crate::live::{Cached, FIRST_LIST, Filter, RowPrinter, Update};
 use crate::server::Server;
 
 /// A resource type in a URL: `/{group}/{version}/{resource}`, the core group spelled `core`.
@@ -168,25 +168,39 @@ pub(super) async fn logs(
     Ok(listing(acting.cluster.logs(&namespace, &pod, &query).await?))
 }
 
+/// The query of a watch.
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(super) struct WatchParams {
+    /// Comma-separated namespaces; all when absent.
+    namespace: Option<String>,
+    label_selector: Option<String>,
+    /// One object only.
+    name: Option<String>,
+    /// `table` for Table rows instead of objects.
+    view: Option<String>,
+}
+
 /// `GET /api/v1/clusters/{cluster}/watch/{group}/{version}/{resource}`: server-sent events.
-/// First `snapshot` (`{"items": [...]}`, every object the filter admits), then `change`
-/// (`{"type": "ADDED"|"MODIFIED"|"DELETED", "object": …}`, the event id being the object's
-/// `resourceVersion`), a new `snapshot` whenever the upstream watch relisted or the browser
-/// fell behind, and `error` (`{"message"}`) before the stream ends because the caller may no
-/// longer list the objects.
+/// First a snapshot of every object the filter admits, in parts: `snapshot` (`{"items": [...],
+/// "complete": bool}`, plus `columns` with `view=table`) then `more` events until one is
+/// `complete`; then `change` (`{"type": "ADDED"|"MODIFIED"|"DELETED", "object": …}`, or `"row"`
+/// with `view=table`; the event id is the object's `resourceVersion`), a new snapshot whenever
+/// the upstream watch relisted or the browser fell behind, and `error` (`{"message"}`) before
+/// the stream ends because the caller may no longer list the objects.
 pub(super) async fn watch(
     State(server): State<Arc<Server>>,
     caller: Caller,
     Path(path): Path<TypePath>,
-    Query(params): Query<ListParams>,
+    Query(params): Query<WatchParams>,
 ) -> Result<Response, Failure> {
-    if params.limit.is_some() || params.continue_token.is_some() || params.field_selector.is_some() {
-        return Err(Failure::invalid("a watch takes namespace and labelSelector only".into()));
-    }
+    let table = ListParams { view: params.view.clone(), ..ListParams::default() }.table()?;
     let resource = path.resource_type();
     let selector = LabelSelector::parse(params.label_selector.as_deref().unwrap_or_default())
         .map_err(|e| Failure::invalid(format!("labelSelector: {e}")))?;
-    let filter = Filter { namespaces: params.namespaces(), selector };
+    let namespaces = ListParams { namespace: params.namespace.clone(), ..ListParams::default() }.namespaces();
+    let name = params.name.clone().filter(|n| !n.is_empty());
+    let filter = Filter { namespaces, selector, name };
     let questions = filter.access(&resource);
     if !server.may(&caller, &path.cluster, &questions).await? {
         let acting = server.acting(&caller, Some(&path.cluster)).await?;
@@ -213,13 +227,24 @@ pub(super) async fn watch(
         loop {
             let ended = tokio::select! {
                 update = follower.next() => match update {
-                    Some(Update::Snapshot(objects)) => send_snapshot(&chunks, &objects).await.map(|()| false),
+                    Some(Update::Snapshot(objects)) => {
+                        let printer = if table { follower.printer() } else { None };
+                        send_snapshot(&chunks, &objects, printer).await.map(|()| false)
+                    }
                     Some(Update::Change { kind, object }) => {
-                        let event = format!(
-                            "event: change\nid: {}\ndata: {{\"type\":\"{kind}\",\"object\":{}}}\n\n",
-                            object.resource_version(),
-                            object.json()
-                        );
+                        let printer = if table { follower.printer() } else { None };
+                        let event = match printer {
+                            Some(printer) => format!(
+                                "event: change\nid: {}\ndata: {{\"type\":\"{kind}\",\"row\":{}}}\n\n",
+                                object.resource_version(),
+                                printer.row(object.json(), SystemTime::now())
+                            ),
+                            None => format!(
+                                "event: change\nid: {}\ndata: {{\"type\":\"{kind}\",\"object\":{}}}\n\n",
+                                object.resource_version(),
+                                object.json()
+                            ),
+                        };
                         chunks.send(Bytes::from(event)).await.map(|()| false)
                     }
                     None => send_error(&chunks, "the cluster's watch ended").await,
@@ -251,28 +276,55 @@ pub(super) async fn watch(
 /// How often an idle stream gets a comment, so proxies do not close it.
 const KEEP_ALIVE: Duration = Duration::from_secs(15);
 
-/// A snapshot event is one `data:` line of any length (JSON has no newlines), written in pieces
-/// of about this size: 100,000 pods are 250 MB, which should never be one string.
-const PIECE: usize = 256 << 10;
+/// How many objects the first part of a snapshot holds: a screenful, so a browser shows
+/// something at once while the rest arrives.
+const FIRST_PART: usize = 100;
 
-/// Sends a `snapshot` event, `{"items": [...]}`, in pieces.
+/// The size of every later part: 100,000 pods are 250 MB, which should never be one string.
+const PART: usize = 256 << 10;
+
+/// Sends a snapshot in parts: a `snapshot` event with the first [`FIRST_PART`] objects (and the
+/// Table's columns when `printer` prints rows), then `more` events of about [`PART`] bytes,
+/// the last one `complete`.
 async fn send_snapshot(
     chunks: &tokio::sync::mpsc::Sender<Bytes>,
     objects: &[Arc<Cached>],
+    printer: Option<&RowPrinter>,
 ) -> Result<(), tokio::sync::mpsc::error::SendError<Bytes>> {
-    let mut piece = String::with_capacity(PIECE);
-    piece.push_str("event: snapshot\ndata: {\"items\":[");
-    for (index, object) in objects.iter().enumerate() {
-        if index > 0 {
-            piece.push(',');
+    let now = SystemTime::now();
+    let start = |first: bool| {
+        let mut part = String::with_capacity(PART + (PART >> 2));
+        match (first, printer) {
+            (true, Some(printer)) => {
+                part.push_str("event: snapshot\ndata: {\"columns\":");
+                part.push_str(&printer.columns().to_string());
+                part.push_str(",\"items\":[");
+            }
+            (true, None) => part.push_str("event: snapshot\ndata: {\"items\":["),
+            (false, _) => part.push_str("event: more\ndata: {\"items\":["),
         }
-        piece.push_str(object.json());
-        if piece.len() >= PIECE {
-            chunks.send(Bytes::from(std::mem::replace(&mut piece, String::with_capacity(PIECE)))).await?;
+        part
+    };
+    let mut part = start(true);
+    let (mut first, mut in_part) = (true, 0);
+    for (index, object) in objects.iter().enumerate() {
+        if in_part > 0 {
+            part.push(',');
+        }
+        match printer {
+            Some(printer) => part.push_str(&printer.row(object.json(), now)),
+            None => part.push_str(object.json()),
+        }
+        in_part += 1;
+        let full = if first { in_part >= FIRST_PART } else { part.len() >= PART };
+        if full && index + 1 < objects.len() {
+            part.push_str("],\"complete\":false}\n\n");
+            chunks.send(Bytes::from(std::mem::replace(&mut part, start(false)))).await?;
+            (first, in_part) = (false, 0);
         }
     }
-    piece.push_str("]}\n\n");
-    chunks.send(Bytes::from(piece)).await
+    part.push_str("],\"complete\":true}\n\n");
+    chunks.send(Bytes::from(part)).await
 }
 
 /// Sends an `error` event; the stream ends after it.

@@ -1,5 +1,5 @@
-//! The edit protocol's endpoints: `POST /api/v1/edit`, `/api/v1/create`, `/api/v1/delete`,
-//! each carried out as the caller.
+//! The edit protocol's endpoints: `POST /api/v1/edit`, `/api/v1/merge`, `/api/v1/create`,
+//! `/api/v1/delete`, each carried out as the caller.
 
 use std::sync::Arc;
 
@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::{Failure, read_body};
 use crate::auth::Caller;
-use crate::edit::{EditOutcome, EditRequest, edit};
+use crate::edit::{EditOutcome, EditRequest, MergeOutcome, MergeRequest, edit, merge};
 use crate::objects::{self, CreateOutcome, CreateRequest, DeleteOutcome, DeleteRequest};
 use crate::server::Server;
 
@@ -28,6 +28,22 @@ pub(super) async fn edit_object(
         }
         EditOutcome::Conflict { .. } => StatusCode::CONFLICT,
         EditOutcome::Gone { .. } => StatusCode::GONE,
+    };
+    Ok((code, axum::Json(outcome)).into_response())
+}
+
+pub(super) async fn merge_objects(
+    State(server): State<Arc<Server>>,
+    caller: Caller,
+    body: Body,
+) -> Result<Response, Failure> {
+    let request: MergeRequest = read_body(body).await?;
+    let acting = server.acting(&caller, request.cluster.as_deref()).await?;
+    let outcome = merge(&acting.cluster, &request).await?;
+    let code = match &outcome {
+        MergeOutcome::Merged { .. } => StatusCode::OK,
+        MergeOutcome::Conflict { .. } => StatusCode::CONFLICT,
+        MergeOutcome::Gone { .. } => StatusCode::GONE,
     };
     Ok((code, axum::Json(outcome)).into_response())
 }
