@@ -11,7 +11,7 @@
 //!     [--direct http://127.0.0.1:18001] [--pid SERVER_PID --sandbox-pid PID] [--cluster NAME]
 //! $LT edit-torture --url http://127.0.0.1:18080 [--clients 16] [--seconds 20] [--namespace bench-torture]
 //!     [--pid SERVER_PID --sandbox-pid PID] [--cluster NAME]
-//! $LT follow --url http://127.0.0.1:18080 [--followers 2] [--pid PID] [--hold 10] [--resource core/v1/pods]
+//! $LT follow --url http://127.0.0.1:18080 [--followers 2] [--pid PID] [--hold 10] [--resource core/v1/pods] [--view object|table]
 //!     [--namespace NS] [--sandbox http://127.0.0.1:18001 --touch 100] [--timeline] [--model] [--cluster NAME]
 //! ```
 //!
@@ -35,8 +35,9 @@
 //!   Prints the edits' latency, throughput, and how many were applied, merged, unchanged or in
 //!   conflict; any other answer (a 5xx, `busy`) is counted as an error.
 //! - `follow`: opens `--followers` server-sent event streams of
-//!   `GET /api/v1/clusters/{cluster}/watch/{resource}` one after the other, timing each until
-//!   its first `snapshot` event has been read whole (the first follower also waits for the
+//!   `GET /api/v1/clusters/{cluster}/watch/{resource}?view=` (`--view object` or `table`) one
+//!   after the other, timing each until its snapshot's first part (`snapshot`) and its last
+//!   (`more` … `complete`) have been read (the first follower also waits for the
 //!   server's list of every object, since its watch starts then), keeps them all open and reading
 //!   for `--hold` seconds, and prints the server's `VmRSS` and `VmHWM` (from `/proc/PID/status`,
 //!   with `--pid`) before, after each snapshot and at the end. With `--sandbox URL --touch N`,
@@ -611,9 +612,10 @@ async fn follow(args: &Args) -> Result<()> {
     let resource = args.text("resource", "core/v1/pods");
     let namespace = args.options.get("namespace").cloned();
     let touch: usize = args.get("touch", 0)?;
-    let mut url = format!("{}/api/v1/clusters/{}/watch/{resource}", concord.url, concord.cluster);
+    let view = args.text("view", "object");
+    let mut url = format!("{}/api/v1/clusters/{}/watch/{resource}?view={view}", concord.url, concord.cluster);
     if let Some(namespace) = &namespace {
-        url.push_str(&format!("?namespace={namespace}"));
+        url.push_str(&format!("&namespace={namespace}"));
     }
     println!("before following{}", memory(pid));
     // With --timeline, a thread samples the server's VmRSS every 100 ms (the async thread may
@@ -643,24 +645,40 @@ async fn follow(args: &Args) -> Result<()> {
         let at_headers = memory(pid);
         let mut reader = SseReader { response, buffer: Vec::new(), searched: 0, bytes: 0 };
         let event = reader.next().await?.ok_or("the stream ended before its snapshot")?;
-        let took = asked.elapsed();
+        let first_part = asked.elapsed();
         if event.name != "snapshot" {
             return Err(
                 format!("follower {follower}: the first event is {:?}, not a snapshot", event.name).into()
             );
         }
-        let size = event.data.len();
+        // The snapshot comes in parts: `snapshot`, then `more` events until one is complete.
+        let mut parts = vec![event.data];
+        while !snapshot_complete(parts.last().map_or("", String::as_str))? {
+            let event = reader.next().await?.ok_or("the stream ended inside its snapshot")?;
+            if event.name != "more" {
+                return Err(format!("follower {follower}: {:?} inside a snapshot", event.name).into());
+            }
+            parts.push(event.data);
+        }
+        let took = asked.elapsed();
+        let size: usize = parts.iter().map(String::len).sum();
+        let count = parts.len();
         let items = if follower == 0 && args.options.contains_key("model") {
-            let (items, model) = model_cache(event.data, own_before)?;
+            let (items, model) = model_cache(parts, own_before)?;
             models.push(model);
             items
         } else {
-            serde_json::from_str::<Value>(&event.data)?["items"].as_array().map_or(0, Vec::len)
+            let mut items = 0;
+            for part in &parts {
+                items += serde_json::from_str::<SnapshotItems>(part)?.items.len();
+            }
+            items
         };
         println!(
-            "follower {follower} (asked at {:.1} s): headers after {:.0} ms{at_headers}\n  snapshot of {items} objects ({:.1} MB) read after {:.0} ms{}",
+            "follower {follower} (asked at {:.1} s): headers after {:.0} ms{at_headers}\n  first part after {:.0} ms; snapshot of {items} objects ({:.1} MB, {count} parts) read after {:.0} ms{}",
             asked.duration_since(began).as_secs_f64(),
             headers.as_secs_f64() * 1e3,
+            first_part.as_secs_f64() * 1e3,
             size as f64 / 1e6,
             took.as_secs_f64() * 1e3,
             memory(pid)
@@ -742,6 +760,17 @@ struct CachedModel {
     json: Box<serde_json::value::RawValue>,
 }
 
+/// Whether a snapshot part is its last (`"complete": true`, written after the items).
+fn snapshot_complete(part: &str) -> Result<bool> {
+    if part.ends_with(",\"complete\":true}") {
+        return Ok(true);
+    }
+    if part.ends_with(",\"complete\":false}") {
+        return Ok(false);
+    }
+    Err(format!("a snapshot part without its completeness: …{}", &part[part.len().saturating_sub(40)..]).into())
+}
+
 #[derive(serde::Deserialize)]
 struct SnapshotItems {
     items: Vec<Box<serde_json::value::RawValue>>,
@@ -771,9 +800,11 @@ type CacheModel = HashMap<(String, String), Arc<CachedModel>>;
 /// `--model`: the server's cache of a snapshot's objects, rebuilt in this process; how many
 /// objects, and the model (to be kept while the growth of this process's `VmRSS` over
 /// `own_before`, printed here, is the model's size).
-fn model_cache(snapshot: String, own_before: f64) -> Result<(usize, CacheModel)> {
-    let items = serde_json::from_str::<SnapshotItems>(&snapshot)?.items;
-    drop(snapshot);
+fn model_cache(parts: Vec<String>, own_before: f64) -> Result<(usize, CacheModel)> {
+    let mut items = Vec::new();
+    for part in parts {
+        items.extend(serde_json::from_str::<SnapshotItems>(&part)?.items);
+    }
     let count = items.len();
     let mut cache = HashMap::new();
     for json in items {

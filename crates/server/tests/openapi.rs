@@ -125,6 +125,26 @@ async fn the_document_matches_the_answers() {
     assert_eq!(status, 400);
     check(&document, "post", edit, status, &invalid);
 
+    // Merging someone else's version into an edit: merged, conflict, replaced, refused.
+    let merge = "/api/v1/merge";
+    let request = |theirs: &Value, mine: Value| json!({"base": base, "theirs": theirs, "mine": mine});
+    let (status, combined) =
+        h.post("merge", &request(&conflict["theirs"], with(json!({"a": "1", "b": "1", "c": "1"})))).await;
+    assert_eq!(combined["outcome"], "merged", "{combined}");
+    check(&document, "post", merge, status, &combined);
+    let (status, disagree) =
+        h.post("merge", &request(&conflict["theirs"], with(json!({"a": "4", "b": "1"})))).await;
+    assert_eq!(disagree["outcome"], "conflict");
+    check(&document, "post", merge, status, &disagree);
+    let mut replaced = conflict["theirs"].clone();
+    replaced["metadata"]["uid"] = json!("another");
+    let (status, gone) = h.post("merge", &request(&replaced, with(json!({"a": "4", "b": "1"})))).await;
+    assert_eq!(gone["outcome"], "gone");
+    check(&document, "post", merge, status, &gone);
+    let (status, invalid) = h.post("merge", &json!({"base": base})).await;
+    assert_eq!(status, 400);
+    check(&document, "post", merge, status, &invalid);
+
     // Create and delete, their refusals, and gone.
     let other = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "other", "namespace": "default"}});
     let (status, created) = h.post("create", &json!({"object": other})).await;

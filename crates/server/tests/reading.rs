@@ -199,6 +199,25 @@ impl Events {
         }
     }
 
+    /// A whole snapshot: its `snapshot` event and the `more` events after it until one is
+    /// complete; the items joined, the first part's `columns`, and how many parts there were.
+    async fn snapshot(&mut self) -> (Value, usize) {
+        let (event, _, mut whole) = self.next().await;
+        assert_eq!(event, "snapshot", "{whole}");
+        let mut parts = 1;
+        while whole["complete"] != json!(true) {
+            assert_eq!(whole["complete"], json!(false), "every part says whether more follow");
+            let (event, _, more) = self.next().await;
+            assert_eq!(event, "more", "{more}");
+            assert!(more.get("columns").is_none(), "only the first part has the columns");
+            let items = more["items"].as_array().unwrap().clone();
+            whole["items"].as_array_mut().unwrap().extend(items);
+            whole["complete"] = more["complete"].clone();
+            parts += 1;
+        }
+        (whole, parts)
+    }
+
     /// The next change event: its type and the object's name.
     async fn change(&mut self) -> (String, String, Value) {
         let (event, id, data) = self.next().await;
@@ -396,4 +415,122 @@ async fn a_watch_too_old_to_resume_relists_and_followers_get_a_new_snapshot() {
     common::create(&kube, &config_map("x", "after", "front")).await;
     let (kind, name, _) = events.change().await;
     assert_eq!((kind.as_str(), name.as_str()), ("ADDED", "after"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn live_tables_print_kubectl_columns_arrive_in_parts_and_follow_one_object() {
+    let h = Harness::start().await;
+    populate(&h).await;
+    for index in 0..250 {
+        common::create(&h.kube, &config_map("b", &format!("bulk-{index:03}"), "bulk")).await;
+    }
+
+    // Rows as kube-apiserver prints ConfigMaps (Name, Data, Age) with the object's metadata; the
+    // first part is a screenful, the rest follow in `more` events.
+    let mut table =
+        Events::open(&h, "clusters/as-alice/watch/core/v1/configmaps?namespace=b&view=table", &[]).await;
+    let (snapshot, parts) = table.snapshot().await;
+    assert!(parts >= 2, "253 rows come in parts");
+    let columns: Vec<&str> =
+        snapshot["columns"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
+    assert_eq!(columns, ["Name", "Data", "Age"]);
+    let rows = snapshot["items"].as_array().unwrap();
+    let mut listed: Vec<String> =
+        rows.iter().map(|r| r["object"]["metadata"]["name"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(listed.len(), 253, "{listed:?}");
+    listed.sort();
+    listed.dedup();
+    assert_eq!(listed.len(), rows.len(), "each object once");
+    let one = rows.iter().find(|r| r["object"]["metadata"]["name"] == "one").unwrap();
+    assert_eq!(one["cells"][0], "one");
+    assert_eq!(one["cells"][1], 1, "one data key");
+    assert!(one["cells"][2].as_str().unwrap().ends_with('s'), "an age: {one}");
+    assert_eq!(one["object"]["kind"], "PartialObjectMetadata");
+    assert_eq!(one["object"]["metadata"]["labels"]["tier"], "front");
+    assert!(one.get("data").is_none() && one["object"].get("data").is_none(), "rows carry no data");
+
+    // One object only: its snapshot, then only its changes, as rows.
+    let mut single =
+        Events::open(&h, "clusters/as-alice/watch/core/v1/configmaps?namespace=b&name=two&view=table", &[])
+            .await;
+    let (only, parts) = single.snapshot().await;
+    assert_eq!(parts, 1);
+    assert_eq!(only["items"].as_array().unwrap().len(), 1);
+    let api = common::api_for(&h.kube, &config_map("b", "two", "back")).await;
+    let patch = |name: &'static str| {
+        let api = api.clone();
+        async move {
+            let patch = json!({"data": {"k2": "v2"}});
+            api.patch(name, &kube::api::PatchParams::default(), &kube::api::Patch::Merge(&patch))
+                .await
+                .unwrap();
+        }
+    };
+    patch("three").await;
+    patch("two").await;
+    let (event, id, change) = single.next().await;
+    assert_eq!(event, "change");
+    assert_eq!(change["type"], "MODIFIED");
+    let row = &change["row"];
+    assert_eq!((row["cells"][0].clone(), row["cells"][1].clone()), (json!("two"), json!(2)));
+    assert_eq!(id.as_deref(), row["object"]["metadata"]["resourceVersion"].as_str());
+    // The table follower saw both changes, in order.
+    let (_, _, first) = table.next().await;
+    let (_, _, second) = table.next().await;
+    let changed: Vec<&Value> =
+        [&first, &second].iter().map(|c| &c["row"]["object"]["metadata"]["name"]).collect();
+    assert_eq!(changed, [&json!("three"), &json!("two")]);
+
+    // A custom resource prints its CRD's additionalPrinterColumns.
+    for object in concord_server::demo::objects() {
+        common::create(&h.kube, &object).await;
+    }
+    let mut widgets =
+        Events::open(&h, "clusters/as-alice/watch/demo.concord.dev/v1/widgets?view=table", &[]).await;
+    let (widgets, _) = widgets.snapshot().await;
+    let columns: Vec<&str> =
+        widgets["columns"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
+    assert_eq!(columns, ["Name", "Size"], "{widgets}");
+    assert_eq!(widgets["items"][0]["cells"].as_array().unwrap().len(), 2);
+
+    // A view that does not exist is refused.
+    let (status, refused) = h.get("clusters/as-alice/watch/core/v1/configmaps?view=wide", &[]).await;
+    assert_eq!((status, refused["outcome"].as_str()), (400, Some("invalid")), "{refused}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_console_is_served_for_every_page_but_the_api() {
+    let h = Harness::start().await;
+    let page = h.http.get(format!("{}/c/as-alice/r/apps/v1/deployments", h.url)).send().await.unwrap();
+    let built = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../web/dist/index.html");
+    if built.exists() {
+        // A deep link answers the console's page, which loads its scripts from this origin only.
+        assert_eq!(page.status(), 200);
+        let headers = page.headers().clone();
+        assert_eq!(headers["content-type"], "text/html");
+        assert_eq!(headers["cache-control"], "no-cache");
+        assert_eq!(headers["x-content-type-options"], "nosniff");
+        let policy = headers["content-security-policy"].to_str().unwrap().to_owned();
+        assert!(
+            policy.contains("script-src 'self'") && policy.contains("frame-ancestors 'none'"),
+            "{policy}"
+        );
+        let html = page.text().await.unwrap();
+        assert_eq!(html, std::fs::read_to_string(&built).unwrap());
+        let script = html.split("src=\"").nth(1).and_then(|rest| rest.split('"').next()).unwrap().to_owned();
+        let asset = h.http.get(format!("{}{script}", h.url)).send().await.unwrap();
+        assert_eq!(asset.status(), 200, "{script}");
+        assert_eq!(asset.headers()["cache-control"], "public, max-age=31536000, immutable");
+        assert_eq!(asset.headers()["content-type"], "text/javascript");
+    } else {
+        // Built without the console: every page says how to build it.
+        assert_eq!(page.status(), 404);
+        assert!(page.text().await.unwrap().contains("without its web console"));
+    }
+    // The API never answers the console's page.
+    let (status, missing) = h.get("no-such-thing", &[]).await;
+    assert_eq!((status, missing["outcome"].as_str()), (404, Some("notfound")), "{missing}");
+    let posted =
+        h.http.post(format!("{}/c/as-alice", h.url)).header("x-concord-csrf", "1").send().await.unwrap();
+    assert_eq!(posted.status(), 405);
 }

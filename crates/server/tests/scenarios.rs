@@ -279,3 +279,66 @@ async fn creates_and_deletes_never_overwrite_unseen_work() {
         (400, Some("the object needs apiVersion, kind and metadata.name"))
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn someone_elses_change_merges_into_an_edit_without_writing() {
+    let h = Harness::start().await;
+    let base = create(&h.kube, &config_map("slow")).await;
+    // Alice adds a key; Bob, still editing from base, changes the mode and adds a label.
+    let mut alice = base.clone();
+    alice["data"]["owner"] = json!("alice");
+    let (status, saved) = h.edit(&json!({"base": base, "mine": alice})).await;
+    assert_eq!(status, 200);
+    let theirs = saved["object"].clone();
+    let mut mine = base.clone();
+    mine["data"]["mode"] = json!("fast");
+    mine["metadata"]["labels"] = json!({"team": "bob"});
+
+    let (status, merged) = h.post("merge", &json!({"base": base, "theirs": theirs, "mine": mine})).await;
+    assert_eq!((status, merged["outcome"].as_str()), (200, Some("merged")), "{merged}");
+    let object = &merged["object"];
+    assert_eq!(object["data"], json!({"mode": "fast", "owner": "alice"}));
+    assert_eq!(object["metadata"]["labels"], json!({"team": "bob"}));
+    // Based on theirs now: its version and uid, so saving it is a plain patch against it.
+    assert_eq!(object["metadata"]["resourceVersion"], theirs["metadata"]["resourceVersion"]);
+    assert_eq!(object["metadata"]["uid"], theirs["metadata"]["uid"]);
+    let (_, live) = h.get("clusters/as-alice/objects/core/v1/configmaps/c?namespace=default", &[]).await;
+    assert_eq!(live["metadata"]["resourceVersion"], theirs["metadata"]["resourceVersion"], "nothing written");
+    let (status, saved) = h.edit(&json!({"base": theirs, "mine": object})).await;
+    assert_eq!((status, saved["outcome"].as_str()), (200, Some("applied")), "{saved}");
+    assert_eq!(saved["object"]["data"], json!({"mode": "fast", "owner": "alice"}));
+
+    // Both changed the mode: the conflict, then the user's choice applied.
+    let base = saved["object"].clone();
+    let mut alice = base.clone();
+    alice["data"]["mode"] = json!("turbo");
+    let (_, saved) = h.edit(&json!({"base": base, "mine": alice})).await;
+    let theirs = saved["object"].clone();
+    let mut mine = base.clone();
+    mine["data"]["mode"] = json!("medium");
+    let request = json!({"base": base, "theirs": theirs, "mine": mine});
+    let (status, conflict) = h.post("merge", &request).await;
+    assert_eq!(status, 409, "{conflict}");
+    assert_eq!(
+        conflict["conflicts"],
+        json!([{"path": "/data/mode", "base": "fast", "theirs": "turbo", "mine": "medium"}])
+    );
+    for (take, expected) in [("mine", "medium"), ("theirs", "turbo")] {
+        let mut resolved = request.clone();
+        resolved["resolutions"] = json!([{"path": "/data/mode", "take": take}]);
+        let (status, merged) = h.post("merge", &resolved).await;
+        assert_eq!((status, &merged["object"]["data"]["mode"]), (200, &json!(expected)), "{merged}");
+    }
+
+    // Another object of that name, or another object altogether.
+    let mut replaced = theirs.clone();
+    replaced["metadata"]["uid"] = json!("someone-else");
+    let (status, gone) = h.post("merge", &json!({"base": base, "theirs": replaced, "mine": mine})).await;
+    assert_eq!((status, gone["reason"].as_str()), (410, Some("replaced")), "{gone}");
+    let mut other = theirs.clone();
+    other["metadata"]["name"] = json!("d");
+    let (status, refused) = h.post("merge", &json!({"base": base, "theirs": other, "mine": mine})).await;
+    assert_eq!((status, refused["outcome"].as_str()), (400, Some("invalid")), "{refused}");
+    let (_, live) = h.get("clusters/as-alice/objects/core/v1/configmaps/c?namespace=default", &[]).await;
+    assert_eq!(live["data"]["mode"], "turbo", "merging never writes");
+}
