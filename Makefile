@@ -42,4 +42,5 @@ bench:
 
 bench-web: web
 	cargo build --release --locked -p concord
-	cd web && CONCORD_BIN=$(abspath $(CARGO_TARGET_DIR))/release/concord node bench/first-render.mjs
+	cd web && node bench/size.mjs
+	cd web && CONCORD_BIN=$(abspath $(CARGO_TARGET_DIR))/release/concord npx playwright test -c bench/playwright.config.ts

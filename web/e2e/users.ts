@@ -6,9 +6,9 @@ import { running, TOKENS } from "./cluster";
 
 export type User = "alice" | "bob";
 
-/** A page signed in as `user`. */
-export async function signedIn(browser: Browser, user: User): Promise<Page> {
-  const context = await browser.newContext({ baseURL: running().concord });
+/** A page signed in as `user` (in the system's light or dark colour scheme). */
+export async function signedIn(browser: Browser, user: User, colorScheme: "light" | "dark" = "light"): Promise<Page> {
+  const context = await browser.newContext({ baseURL: running().concord, colorScheme });
   const page = await context.newPage();
   await page.goto("/");
   await expect(page).toHaveURL(/\/signin/);
