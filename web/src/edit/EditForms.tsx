@@ -182,7 +182,6 @@ function MapSection({
 }
 
 function ReplicasSection({ replicas, change }: { replicas: unknown; change: Change }) {
-  const headingId = useId();
   const errorId = useId();
   const current = typeof replicas === "number" ? String(replicas) : "";
   // The field's own text, so it can be empty or half-typed while the draft keeps a valid number.
@@ -191,8 +190,9 @@ function ReplicasSection({ replicas, change }: { replicas: unknown; change: Chan
   const problem =
     typed === "" ? undefined : /^\d+$/.test(typed) && Number(typed) <= 2147483647 ? undefined : "A whole number, 0 or more.";
   return (
-    <section className="form-section" aria-labelledby={headingId}>
-      <h3 id={headingId}>Replicas</h3>
+    // Not a named region: "Replicas" names the input alone, so finding it by label is unambiguous.
+    <section className="form-section">
+      <h3>Replicas</h3>
       <input
         type="number"
         min={0}

@@ -119,6 +119,7 @@ export function EditTab({ cluster, type, served, object, onSaved }: EditTabProps
   const generation = useRef(0);
   const saving = useRef(false);
   const pending = useRef<KubeObject | undefined>(undefined);
+  const lastRead = useRef<string | undefined>(undefined);
 
   const name = object.metadata.name;
   const namespace = object.metadata.namespace;
@@ -197,11 +198,13 @@ export function EditTab({ cluster, type, served, object, onSaved }: EditTabProps
         return;
       }
       if (!version || version === current.base.metadata.resourceVersion || ownVersions.current.has(version)) return;
-      if (live && live.theirs.metadata.resourceVersion === version) return;
+      // A version already being read or shown (the stream repeats it after reconnecting).
+      if (version === lastRead.current) return;
       if (saving.current) {
         pending.current = item;
         return;
       }
+      lastRead.current = version;
       void theirsArrived();
     },
     deleted() {

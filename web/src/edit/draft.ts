@@ -135,7 +135,9 @@ export function setField(document: Document, path: (string | number)[], value: u
     const prefix = path.slice(0, depth);
     if (!isCollection(document.getIn(prefix))) document.setIn(prefix, document.createNode({}));
   }
-  document.setIn(path, typeof value === "object" && value !== null ? document.createNode(value) : value);
+  // A new node, not the old one's value replaced: the old node's quoting (an empty string's
+  // "") would otherwise stick to whatever is typed next.
+  document.setIn(path, document.createNode(value));
 }
 
 /** Appends `value` to the list at `path`, creating the list when missing. */
