@@ -172,7 +172,7 @@ describe("EditTab", () => {
     merge.mockResolvedValueOnce({ outcome: "merged", object: merged });
     await user.click(within(banner).getByRole("button", { name: "Merge their change" }));
     await screen.findByText("Merged kubectl-annotate's change into your edit");
-    expect(merge.mock.calls[0][1]).toBe(theirs);
+    expect(merge.mock.calls[0][1]).toEqual(theirs);
     expect(merge.mock.calls[0][2].metadata.labels?.tier).toBe("frontend");
     expect(screen.queryByTestId("changed-banner")).toBeNull();
     expect(editorText()).toContain("example.com/note: hi");
@@ -183,7 +183,7 @@ describe("EditTab", () => {
     expect(within(screen.getByRole("list", { name: "Fields you changed" })).getAllByRole("listitem")).toHaveLength(1);
     await user.click(screen.getByRole("button", { name: "Save" }));
     await screen.findByText("Saved");
-    expect(edit.mock.calls[0][0]).toBe(theirs);
+    expect(edit.mock.calls[0][0]).toEqual(theirs);
   });
 
   it("follows someone else's version silently-but-visibly when nothing was typed", async () => {

@@ -14,7 +14,7 @@ import { changedBy } from "./changes";
 import { ConflictView } from "./ConflictView";
 import { changedFields, differsForUser, type FieldChange } from "./diff";
 import { ChangedFieldList, DiffView } from "./DiffView";
-import { draftText, identityChange, parseDraft, restoreServerFields, toYaml, userView } from "./draft";
+import { draftText, identityChange, orderLike, parseDraft, restoreServerFields, toYaml, userView } from "./draft";
 import { EditForms } from "./EditForms";
 import { pointerToPath } from "./paths";
 import { RelativeTime } from "./RelativeTime";
@@ -103,7 +103,8 @@ export function EditTab({ cluster, type, served, object, onSaved }: EditTabProps
 
   const parsed = useMemo(() => parseDraft(text), [text]);
   const mine = useMemo(() => (parsed.object ? restoreServerFields(base, parsed.object) : undefined), [base, parsed]);
-  const dirty = text !== draftText(base) && (!mine || differsForUser(base, mine));
+  const baseText = useMemo(() => draftText(base), [base]);
+  const dirty = text !== baseText && (!mine || differsForUser(base, mine));
   const identity = parsed.object ? identityChange(base, parsed.object) : undefined;
   const labelProblems = parsed.object ? metadataProblems(parsed.object.metadata) : [];
   const blocked = parsed.problems
@@ -111,8 +112,11 @@ export function EditTab({ cluster, type, served, object, onSaved }: EditTabProps
     : (identity ?? (labelProblems.length ? labelProblems.join(" ") : undefined));
 
   // What the stream's callbacks and finished requests compare against: always this render's.
-  const state = useRef({ base, text, dirty, gone });
-  state.current = { base, text, dirty, gone };
+  // Following someone else's version replaces the text: only when it is exactly as loaded, so
+  // not even a comment the user added is dropped.
+  const untouched = text === baseText;
+  const state = useRef({ base, text, untouched, gone });
+  state.current = { base, text, untouched, gone };
   /** Versions this tab wrote: their echoes on the stream are not someone else's change. */
   const ownVersions = useRef(new Set<string>());
   /** Bumped whenever base moves, so a read started before answers nothing stale. */
@@ -128,12 +132,14 @@ export function EditTab({ cluster, type, served, object, onSaved }: EditTabProps
     keepDraft(cluster, base, dirty ? { base, text } : undefined);
   }, [cluster, base, text, dirty]);
 
-  /** Makes `next` the base and the draft (after a save or when the draft was untouched). */
+  /** Makes `next` the base and the draft (after a save, or to drop the draft), laid out as the
+   * draft was. */
   function rebase(next: KubeObject) {
     generation.current++;
     if (next.metadata.resourceVersion) ownVersions.current.add(next.metadata.resourceVersion);
-    setBase(next);
-    setText(draftText(next));
+    const laidOut = orderLike(next, parseDraft(state.current.text).object ?? state.current.base);
+    setBase(laidOut);
+    setText(draftText(laidOut));
     setLive(undefined);
     setShowTheirs(false);
     setGone(undefined);
@@ -152,7 +158,8 @@ export function EditTab({ cluster, type, served, object, onSaved }: EditTabProps
     const ticket = ++generation.current;
     let theirs: KubeObject;
     try {
-      theirs = await getObject(cluster, type, name, namespace);
+      // Laid out as base, so the YAML of their version differs from base only where they did.
+      theirs = orderLike(await getObject(cluster, type, name, namespace), state.current.base);
     } catch (e) {
       if (ticket !== generation.current) return;
       if (e instanceof ApiError && e.status === 404) setGone({ reason: "deleted", during: "edit" });
@@ -180,9 +187,9 @@ export function EditTab({ cluster, type, served, object, onSaved }: EditTabProps
       who: author?.manager,
       when: author?.time,
       changes,
-      rebased: !current.dirty,
+      rebased: current.untouched,
     };
-    if (!current.dirty) {
+    if (current.untouched) {
       setBase(theirs);
       setText(draftText(theirs));
     }
@@ -306,8 +313,8 @@ export function EditTab({ cluster, type, served, object, onSaved }: EditTabProps
       switch (answer.outcome) {
         case "merged":
           generation.current++;
-          setBase(theirs);
-          setText(draftText(answer.object));
+          setBase(orderLike(theirs, mine));
+          setText(draftText(orderLike(answer.object, mine)));
           setLive(undefined);
           setShowTheirs(false);
           setMode({ name: "edit" });

@@ -30,6 +30,19 @@ describe("changedFields", () => {
     ]);
   });
 
+  it("reports a mapping added or removed whole by its fields", () => {
+    const before = deployment();
+    delete before.metadata.annotations;
+    const after = deployment();
+    delete after.metadata.labels;
+    expect(changedFields(before, after)).toEqual([
+      { path: "metadata.labels.app", change: "removed" },
+      { path: 'metadata.labels["app.kubernetes.io/part-of"]', change: "removed" },
+      { path: 'metadata.annotations["deployment.kubernetes.io/revision"]', change: "added" },
+      { path: 'metadata.annotations["kubectl.kubernetes.io/last-applied-configuration"]', change: "added" },
+    ]);
+  });
+
   it("follows keyed list elements by their key, not their index", () => {
     const other = deployment();
     const containers = other.spec.template.spec.containers;

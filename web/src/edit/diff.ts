@@ -41,6 +41,14 @@ function mergeKeyOf(a: unknown[], b: unknown[]): string | undefined {
 
 function walk(path: PathStep[], a: unknown, b: unknown, out: FieldChange[]) {
   if (sameJson(a, b)) return;
+  // A mapping field added or removed whole is reported by its fields, which are what people look
+  // for (`metadata.annotations["team"]`, not `metadata.annotations`); a list element is one thing.
+  const whole = a === undefined ? b : b === undefined ? a : undefined;
+  const last = path[path.length - 1];
+  if (isMap(whole) && Object.keys(whole).length > 0 && (!last || "key" in last)) {
+    for (const key of Object.keys(whole)) walk([...path, { key }], isMap(a) ? a[key] : undefined, isMap(b) ? b[key] : undefined, out);
+    return;
+  }
   if (a === undefined) {
     out.push({ path: formatPath(path), change: "added" });
   } else if (b === undefined) {

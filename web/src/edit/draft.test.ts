@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { deleteField, draftText, editText, identityChange, parseDraft, restoreServerFields, setField } from "./draft";
+import {
+  deleteField,
+  draftText,
+  editText,
+  identityChange,
+  orderLike,
+  parseDraft,
+  restoreServerFields,
+  setField,
+} from "./draft";
 import { deployment } from "./fixtures/deployment";
 
 describe("the draft", () => {
@@ -73,5 +82,11 @@ describe("the draft", () => {
     const unlabelled = editText(labelled, (d) => deleteField(d, ["metadata", "labels", "app.kubernetes.io/name"]));
     expect(unlabelled).toBe(text);
     expect(editText("a: [", () => {})).toBe("a: [");
+  });
+
+  it("orders an answer's keys as the draft had them", () => {
+    const answer = { b: 1, a: { y: [{ name: "n", v: 1, k: 2 }], x: 2 }, c: 3 };
+    const like = { a: { x: 0, y: [{ k: 0, name: "n" }] }, b: 0 };
+    expect(JSON.stringify(orderLike(answer, like))).toBe('{"a":{"x":2,"y":[{"k":2,"name":"n","v":1}]},"b":1,"c":3}');
   });
 });

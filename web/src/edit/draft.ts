@@ -43,6 +43,24 @@ export function draftText(object: KubeObject): string {
   return toYaml(userView(object));
 }
 
+/** `value` with its mappings' keys in the order `like` has them (keys `like` lacks last), so
+ * an object the server answers with its own key order reads as the user laid it out. */
+export function orderLike<T>(value: T, like: unknown): T {
+  if (Array.isArray(value)) {
+    const likeList = Array.isArray(like) ? like : [];
+    return value.map((item, index) => {
+      // Elements are matched by name where they have one (containers, env), else by position.
+      const name = isMap(item) ? item.name : undefined;
+      const match = name !== undefined ? likeList.find((l) => isMap(l) && l.name === name) : likeList[index];
+      return orderLike(item, match);
+    }) as T;
+  }
+  if (!isMap(value)) return value;
+  const likeMap = isMap(like) ? like : {};
+  const keys = [...Object.keys(likeMap).filter((k) => k in value), ...Object.keys(value).filter((k) => !(k in likeMap))];
+  return Object.fromEntries(keys.map((k) => [k, orderLike(value[k], likeMap[k])])) as T;
+}
+
 /** A YAML problem at a place in the text. */
 export interface DraftProblem {
   message: string;
