@@ -5,11 +5,15 @@ import { Home } from "./shell/Home";
 import { SignIn } from "./shell/SignIn";
 import { Overview } from "./views/overview/Overview";
 import { ResourceList } from "./views/list/ResourceList";
+import { applyTheme, savedTheme } from "./shell/theme";
 
 // The object page and the editor carry CodeMirror: loaded when first needed, so the first
 // load stays small.
 const DetailPage = lazy(() => import("./views/detail/DetailPage"));
 const CreatePage = lazy(() => import("./views/create/CreatePage"));
+
+// Before the first paint, so that no page flashes in the other theme.
+applyTheme(savedTheme());
 
 export function App() {
   return (
