@@ -2,7 +2,7 @@
 // started from, theirs and mine, and a choice between keeping mine and taking theirs. Overwriting
 // someone else's change is only ever this explicit, per-field choice (DESIGN.md).
 
-import { useId, useState } from "react";
+import { useEffect, useId, useRef, useState } from "react";
 import type { Conflict, Resolution } from "../api/types";
 import { toYaml } from "./draft";
 import { pointerToPath } from "./paths";
@@ -60,9 +60,12 @@ export function ConflictView({
   const complete = conflicts.every((c) => choices[c.path]);
   const everyone = (take: Resolution["take"]) => setChoices(Object.fromEntries(conflicts.map((c) => [c.path, take])));
   const them = who ?? "Someone else";
+  // The view replaces what had focus (the Save button): keyboard and screen reader users start here.
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => heading.current?.focus(), []);
   return (
     <section className="conflict-view" aria-label="Conflicts">
-      <h2>
+      <h2 ref={heading} tabIndex={-1}>
         {conflicts.length === 1 ? "One field" : `${conflicts.length} fields`} changed by both you and {them}
         {when && (
           <>

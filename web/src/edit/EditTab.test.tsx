@@ -164,7 +164,7 @@ describe("EditTab", () => {
     expect(editorText()).toContain("tier: frontend");
 
     await user.click(within(banner).getByRole("button", { name: "Show their change" }));
-    expect(within(banner).getByRole("list", { name: "Their change" })).toBeInTheDocument();
+    expect(within(banner).getByLabelText("Their version (kubectl-annotate)")).toBeInTheDocument();
 
     const merged = deployment();
     merged.metadata.labels!.tier = "frontend";

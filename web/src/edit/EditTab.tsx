@@ -13,7 +13,7 @@ import { ErrorMessage } from "../components/ErrorMessage";
 import { changedBy } from "./changes";
 import { ConflictView } from "./ConflictView";
 import { changedFields, differsForUser, type FieldChange } from "./diff";
-import { ChangedFieldList, DiffView } from "./DiffView";
+import { ChangedFieldList, DiffView, YamlDiff } from "./DiffView";
 import { draftText, identityChange, orderLike, parseDraft, restoreServerFields, toYaml, userView } from "./draft";
 import { EditForms } from "./EditForms";
 import { pointerToPath } from "./paths";
@@ -124,6 +124,18 @@ export function EditTab({ cluster, type, served, object, onSaved }: EditTabProps
   const saving = useRef(false);
   const pending = useRef<KubeObject | undefined>(undefined);
   const lastRead = useRef<string | undefined>(undefined);
+
+  // Focus follows the view: the review's heading when it opens, the editor's first button when
+  // it comes back (the button that had focus is gone with the view it was in).
+  const reviewHeading = useRef<HTMLHeadingElement>(null);
+  const reviewButton = useRef<HTMLButtonElement>(null);
+  const shownMode = useRef(mode.name);
+  useEffect(() => {
+    if (shownMode.current === mode.name) return;
+    shownMode.current = mode.name;
+    if (mode.name === "review") reviewHeading.current?.focus();
+    else if (mode.name === "edit") reviewButton.current?.focus();
+  }, [mode.name]);
 
   const name = object.metadata.name;
   const namespace = object.metadata.namespace;
@@ -266,9 +278,11 @@ export function EditTab({ cluster, type, served, object, onSaved }: EditTabProps
           const who = authorOf(answer.object, theirChanges)?.manager ?? "someone else";
           saved(answer.object, {
             testid: "save-result",
-            text: resolved
-              ? `Saved with your choices, merged with ${who}'s other changes`
-              : `Saved, merged with a change made meanwhile by ${who}`,
+            text: !resolved
+              ? `Saved, merged with a change made meanwhile by ${who}`
+              : theirChanges.length
+                ? `Saved with your choices, merged with ${who}'s other changes`
+                : "Saved with your choices",
             changes: theirChanges,
           });
           break;
@@ -435,12 +449,11 @@ export function EditTab({ cluster, type, served, object, onSaved }: EditTabProps
             )}
           </div>
           {showTheirs && (
-            <DiffView
-              from={live.previous}
-              to={live.theirs}
+            <YamlDiff
+              from={draftText(live.previous)}
+              to={draftText(live.theirs)}
               fromLabel="The version you loaded"
-              toLabel={`${live.who ?? "Their"} version`}
-              title="Their change"
+              toLabel={`Their version${live.who ? ` (${live.who})` : ""}`}
             />
           )}
         </div>
@@ -478,7 +491,9 @@ export function EditTab({ cluster, type, served, object, onSaved }: EditTabProps
 
       {mode.name === "review" && mine && (
         <section className="review" aria-label="Review changes">
-          <h2>Changes to save</h2>
+          <h2 ref={reviewHeading} tabIndex={-1}>
+            Changes to save
+          </h2>
           <DiffView
             from={base}
             to={mine}
@@ -500,6 +515,7 @@ export function EditTab({ cluster, type, served, object, onSaved }: EditTabProps
       <div className="edit-main" hidden={mode.name !== "edit"}>
         <div className="edit-toolbar">
           <button
+            ref={reviewButton}
             type="button"
             className="primary"
             disabled={Boolean(blocked)}

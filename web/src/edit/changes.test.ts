@@ -61,6 +61,17 @@ describe("lastChange", () => {
   });
 });
 
+describe("lastChange of equal times", () => {
+  it("is the later entry, as the server appends a manager's first write", () => {
+    const object = deployment();
+    object.metadata.managedFields = [
+      { manager: "concord:alice", operation: "Update", time: "2025-11-20T10:00:00Z" },
+      { manager: "concord:bob", operation: "Update", time: "2025-11-20T10:00:00Z" },
+    ];
+    expect(lastChange(object)?.manager).toBe("concord:bob");
+  });
+});
+
 describe("changedBy", () => {
   it("names the manager owning the changed field, not a later status writer", () => {
     expect(changedBy(deployment(), ["spec.replicas"])).toEqual({ manager: "deploy-bot", time: "2025-11-20T10:03:00Z" });

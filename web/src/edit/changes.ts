@@ -73,12 +73,13 @@ export function describeManagedFields(object: KubeObject): ManagedFieldsDescript
   });
 }
 
-/** The most recent managedFields entry by time (the first of equal times, as the server lists
- * them), or undefined when there is none. */
+/** The most recent managedFields entry by time, or undefined when there is none. Times have
+ * whole seconds; of equal times the later entry wins, as the API server appends a manager's
+ * entry when it first writes. */
 export function lastChange(object: KubeObject): { manager: string; time?: string; operation: string } | undefined {
   let latest: ManagedFieldsEntry | undefined;
   for (const entry of object.metadata.managedFields ?? []) {
-    if (!latest || (entry.time ?? "") > (latest.time ?? "")) latest = entry;
+    if (!latest || (entry.time ?? "") >= (latest.time ?? "")) latest = entry;
   }
   if (!latest) return undefined;
   return { manager: latest.manager ?? "(unknown manager)", time: latest.time, operation: latest.operation ?? "Update" };
@@ -92,7 +93,7 @@ export function changedBy(object: KubeObject, fields: string[]): { manager: stri
     entry.fields.some((owned) => fields.some((changed) => covers(owned, changed) || covers(changed, owned))),
   );
   let latest: ManagedFieldsDescription | undefined;
-  for (const entry of owners) if (!latest || (entry.time ?? "") > (latest.time ?? "")) latest = entry;
+  for (const entry of owners) if (!latest || (entry.time ?? "") >= (latest.time ?? "")) latest = entry;
   return latest ? { manager: latest.manager, time: latest.time } : lastChange(object);
 }
 
