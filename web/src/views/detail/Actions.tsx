@@ -93,11 +93,11 @@ function FlowView({ flow, resolve }: { flow: Flow; resolve(take: "mine" | "their
               </li>
             ))}
           </ul>
-          <div className="dialog-buttons">
-            <button type="button" className="button" onClick={() => resolve("theirs")}>
+          <div className="dialog-actions">
+            <button type="button" onClick={() => resolve("theirs")}>
               Keep theirs
             </button>
-            <button type="button" className="button button-primary" onClick={() => resolve("mine")}>
+            <button type="button" className="primary" onClick={() => resolve("mine")}>
               Retry with mine
             </button>
           </div>
@@ -170,11 +170,11 @@ function ScaleDialog({
         </label>
         {!valid && <p className="field-error">A whole number, 0 or more.</p>}
         <FlowView flow={flow} resolve={resolve} />
-        <div className="dialog-buttons">
-          <button type="button" className="button" onClick={onClose}>
+        <div className="dialog-actions">
+          <button type="button" onClick={onClose}>
             Cancel
           </button>
-          <button type="submit" className="button button-primary" disabled={!valid || saving || flow.phase === "conflict"}>
+          <button type="submit" className="primary" disabled={!valid || saving || flow.phase === "conflict"}>
             {saving ? "Scaling…" : "Scale"}
           </button>
         </div>
@@ -217,13 +217,13 @@ function RestartDialog({
         <code>kubectl.kubernetes.io/restartedAt</code> to now.
       </p>
       <FlowView flow={flow} resolve={resolve} />
-      <div className="dialog-buttons">
-        <button type="button" className="button" onClick={onClose}>
+      <div className="dialog-actions">
+        <button type="button" onClick={onClose}>
           Cancel
         </button>
         <button
           type="button"
-          className="button button-primary"
+          className="primary"
           autoFocus
           disabled={saving || flow.phase === "conflict"}
           onClick={() => void run(base, withRestartedAt(base, new Date()))}
@@ -327,11 +327,11 @@ function DeleteDialog({
         review the change first.
       </p>
       <ErrorMessage error={error} title="Not deleted" />
-      <div className="dialog-buttons">
-        <button type="button" className="button" onClick={onClose} autoFocus>
+      <div className="dialog-actions">
+        <button type="button" onClick={onClose} autoFocus>
           Cancel
         </button>
-        <button type="button" className="button button-danger" disabled={saving} onClick={() => void remove()}>
+        <button type="button" className="danger" disabled={saving} onClick={() => void remove()}>
           {saving ? "Deleting…" : "Delete"}
         </button>
       </div>
@@ -404,17 +404,17 @@ export function ActionsBar({
           </Link>
         )}
         {canScale(object, served) && allowed("patch") && (
-          <button type="button" className="button" disabled={disabled} onClick={() => start("scale")}>
+          <button type="button" disabled={disabled} onClick={() => start("scale")}>
             Scale
           </button>
         )}
         {canRestart(object) && allowed("patch") && (
-          <button type="button" className="button" disabled={disabled} onClick={() => start("restart")}>
+          <button type="button" disabled={disabled} onClick={() => start("restart")}>
             Restart
           </button>
         )}
         {allowed("delete") && (
-          <button type="button" className="button button-danger" disabled={disabled} onClick={() => start("delete")}>
+          <button type="button" className="danger" disabled={disabled} onClick={() => start("delete")}>
             Delete
           </button>
         )}

@@ -48,7 +48,7 @@ function VanishedNotice({ vanished, kind, onReload }: { vanished: Vanished; kind
             <strong>This {kind} was replaced</strong> by a new object with the same name (another uid). What you see is
             the old one.
           </p>
-          <button type="button" className="button" onClick={onReload}>
+          <button type="button" onClick={onReload}>
             Show the new one
           </button>
         </>
@@ -175,7 +175,7 @@ export default function DetailPage() {
           </p>
         </div>
       ) : !object ? (
-        <p className="muted">Loading…</p>
+        <p className="loading">Loading…</p>
       ) : (
         <>
           <div className="tabs" role="tablist" aria-label={`${kind} ${name}`} onKeyDown={onTabKey}>

@@ -60,9 +60,7 @@ export function Dialog({
       }}
       onKeyDown={trapTab}
     >
-      <h2 id={titleId} className="dialog-title">
-        {title}
-      </h2>
+      <h2 id={titleId}>{title}</h2>
       {children}
     </dialog>
   );

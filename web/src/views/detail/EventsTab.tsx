@@ -42,13 +42,13 @@ export function EventsTab({ cluster, object }: { cluster: string; object: KubeOb
         Events {rows && <span className="count">{rows.length}</span>}
       </h3>
       <ErrorMessage error={error} title="Events could not be read" />
-      {!rows && !error && <p className="muted">Loading…</p>}
+      {!rows && !error && <p className="loading">Loading…</p>}
       {rows && rows.length === 0 && (
         <p className="muted">No events. The cluster keeps events for about an hour after the last occurrence.</p>
       )}
       {rows && rows.length > 0 && (
         <div className="table-scroll">
-          <table className="data-table events-table">
+          <table className="data-table">
             <thead>
               <tr>
                 <th scope="col">Type</th>

@@ -81,7 +81,7 @@ export function RelatedList({ query, version }: { query: RelatedQuery; version: 
         </p>
       )}
       <ErrorMessage error={error} title={`${query.title} could not be listed`} />
-      {!table && !error && <p className="muted">Loading…</p>}
+      {!table && !error && <p className="loading">Loading…</p>}
       {table && rows.length === 0 && <p className="muted">None.</p>}
       {table && rows.length > 0 && (
         <div className="table-scroll">

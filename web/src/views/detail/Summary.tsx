@@ -240,7 +240,7 @@ function SecretValue({ entry }: { entry: DataEntry }) {
         </span>
         <button
           type="button"
-          className="button button-small"
+          className="small-button"
           aria-pressed={revealed}
           aria-label={`${revealed ? "Hide" : "Reveal"} ${entry.key}`}
           onClick={() => setRevealed(!revealed)}

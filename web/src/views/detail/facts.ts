@@ -116,7 +116,8 @@ export function statusOf(object: KubeObject): StatusBadge | undefined {
       if (condition("Complete")) return { text: "Complete", health: "ok" };
       if (condition("Failed")) return { text: "Failed", health: "bad" };
       if (condition("Suspended")) return { text: "Suspended", health: "warn" };
-      return num(status.active) > 0 ? { text: "Running", health: "ok" } : { text: "Pending", health: "warn" };
+      // As `kubectl get jobs` says of every job neither finished nor suspended.
+      return { text: "Running", health: "ok" };
     }
     case "batch/CronJob":
       if (object.spec?.suspend) return { text: "Suspended", health: "warn" };

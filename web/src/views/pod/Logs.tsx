@@ -202,19 +202,19 @@ export function Logs({ cluster, pod }: { cluster: string; pod: KubeObject }) {
             ))}
           </select>
         </label>
-        <label className="logs-check" title="Keep streaming new lines as the container writes them">
+        <label className="toggle" title="Keep streaming new lines as the container writes them">
           <input type="checkbox" checked={follow} onChange={(event) => setFollow(event.target.checked)} />
           Follow
         </label>
-        <label className="logs-check" title="The logs of the container's previous instance (before its last restart)">
+        <label className="toggle" title="The logs of the container's previous instance (before its last restart)">
           <input type="checkbox" checked={previous} onChange={(event) => setPrevious(event.target.checked)} />
           Previous
         </label>
-        <label className="logs-check">
+        <label className="toggle">
           <input type="checkbox" checked={timestamps} onChange={(event) => setTimestamps(event.target.checked)} />
           Timestamps
         </label>
-        <label className="logs-check">
+        <label className="toggle">
           <input type="checkbox" checked={wrap} onChange={(event) => setWrap(event.target.checked)} />
           Wrap lines
         </label>
@@ -232,7 +232,7 @@ export function Logs({ cluster, pod }: { cluster: string; pod: KubeObject }) {
             </span>
           )}
         </span>
-        <label className="logs-check">
+        <label className="toggle">
           <input
             type="checkbox"
             checked={onlyMatching}
@@ -242,7 +242,7 @@ export function Logs({ cluster, pod }: { cluster: string; pod: KubeObject }) {
           Only matching
         </label>
         <a
-          className="logs-download"
+          className="button logs-download"
           href={logsUrl(cluster, namespace, name, { container: options.container, previous, timestamps })}
           download={downloadName}
           title="The container's whole log as a file"
@@ -254,7 +254,7 @@ export function Logs({ cluster, pod }: { cluster: string; pod: KubeObject }) {
       <p className="logs-status" role="status">
         {statusText(stream, follow, total, dropped.current)}
         {stream.phase === "ended" && follow && (
-          <button type="button" className="logs-again" onClick={() => setRestart((n) => n + 1)}>
+          <button type="button" className="link-button" onClick={() => setRestart((n) => n + 1)}>
             Follow again
           </button>
         )}
