@@ -32,7 +32,10 @@ type Flow =
 
 /** One save through the edit protocol, with the conflict loop: a conflict is shown, and the
  * user's choice is sent with resolutions against the version they saw conflicting. */
-function useEditFlow(cluster: string, onSaved: (outcome: Saved) => void) {
+/** How a conflict was settled before the save went through, if there was one. */
+type Settled = "mine" | "theirs" | undefined;
+
+function useEditFlow(cluster: string, onSaved: (outcome: Saved, settled: Settled) => void) {
   const [flow, setFlow] = useState<Flow>({ phase: "ready" });
   const run = async (
     base: KubeObject,
@@ -58,7 +61,7 @@ function useEditFlow(cluster: string, onSaved: (outcome: Saved) => void) {
         });
       } else {
         setFlow({ phase: "ready" });
-        onSaved(outcome);
+        onSaved(outcome, resolve?.take);
       }
     } catch (error) {
       setFlow({ phase: "error", error });
@@ -108,7 +111,9 @@ function FlowView({ flow, resolve }: { flow: Flow; resolve(take: "mine" | "their
   }
 }
 
-function savedText(outcome: Saved, applied: string, unchanged: string): string {
+function savedText(outcome: Saved, settled: Settled, applied: string, unchanged: string): string {
+  if (settled === "theirs") return `Kept the other change; yours was not saved. ${unchanged}`;
+  if (settled === "mine") return `${applied}, replacing the other change to the same field`;
   switch (outcome.outcome) {
     case "applied":
       return applied;
@@ -134,10 +139,10 @@ function ScaleDialog({
   const [base] = useState(object);
   const current = desiredReplicas(base);
   const [value, setValue] = useState(String(current));
-  const { flow, run, resolve } = useEditFlow(cluster, (outcome) => {
+  const { flow, run, resolve } = useEditFlow(cluster, (outcome, settled) => {
     const now = desiredReplicas(outcome.object);
     onDone(outcome, {
-      text: savedText(outcome, `Scaled ${base.metadata.name} to ${now}`, `${base.metadata.name} has ${now} replicas; nothing to change`),
+      text: savedText(outcome, settled, `Scaled ${base.metadata.name} to ${now}`, `${base.metadata.name} has ${now} replicas.`),
       tone: "ok",
     });
   });
@@ -195,12 +200,13 @@ function RestartDialog({
   onDone(outcome: Saved, notice: Notice): void;
 }) {
   const [base] = useState(object);
-  const { flow, run, resolve } = useEditFlow(cluster, (outcome) =>
+  const { flow, run, resolve } = useEditFlow(cluster, (outcome, settled) =>
     onDone(outcome, {
       text: savedText(
         outcome,
+        settled,
         `Restarting ${base.metadata.name}: its pods are being replaced`,
-        `${base.metadata.name} was already restarted at that time`,
+        `${base.metadata.name} was restarted by someone else meanwhile.`,
       ),
       tone: "ok",
     }),
