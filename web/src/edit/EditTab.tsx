@@ -400,7 +400,7 @@ export function EditTab({ cluster, type, served, object, onSaved }: EditTabProps
           </p>
           <div className="actions">
             {gone.reason === "deleted" && !gone.exists ? (
-              <button type="button" onClick={createAgain} disabled={busy || !parsed.object}>
+              <button type="button" onClick={createAgain} disabled={busy || Boolean(blocked)}>
                 Create it again
               </button>
             ) : (
@@ -411,6 +411,7 @@ export function EditTab({ cluster, type, served, object, onSaved }: EditTabProps
             <button type="button" onClick={() => void copyDraft()}>
               Copy YAML
             </button>
+            {blocked && <span>Fix the problem shown at the editor to create it again.</span>}
             {copied && <span role="status">{copied}</span>}
           </div>
         </div>
@@ -518,7 +519,8 @@ export function EditTab({ cluster, type, served, object, onSaved }: EditTabProps
             ref={reviewButton}
             type="button"
             className="primary"
-            disabled={Boolean(blocked)}
+            disabled={Boolean(blocked) || Boolean(gone)}
+            title={gone ? "The object is gone: create it again, or apply your edit to the new object" : undefined}
             onClick={() => {
               setNotice(undefined);
               setMode({ name: "review" });

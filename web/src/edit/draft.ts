@@ -90,7 +90,14 @@ export function parseDraft(text: string): ParsedDraft {
   const errors = documents.flatMap((d) => d.errors);
   if (errors.length) {
     return {
-      problems: errors.map((e) => problem(text, e.message.split("\n")[0], e.pos[0], e.pos[1])),
+      problems: errors.map((e) => {
+        // The parser's message ends with its own "at line L, column C:" and a snippet; the
+        // position is reported separately, so only the sentence is kept.
+        const message = e.message.split("\n")[0].replace(/\s*at line \d+, column \d+:?\s*$/, "");
+        // A problem is marked on its first line only: the parser's range can run to the end.
+        const lineEnd = text.indexOf("\n", e.pos[0]);
+        return problem(text, message, e.pos[0], lineEnd < 0 ? e.pos[1] : Math.min(e.pos[1], lineEnd));
+      }),
     };
   }
   const nonEmpty = documents.filter((d) => d.contents !== null);

@@ -53,6 +53,11 @@ export default function CreatePage() {
   const [existing, setExisting] = useState<{ object: KubeObject; url?: string }>();
 
   useEffect(() => stash(cluster, text === pristine ? null : text), [cluster, text, pristine]);
+  // Another namespace chosen in the picker: an untouched template follows it.
+  useEffect(() => {
+    if (text === pristine) apply(templateId);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [namespace]);
 
   const parsed = useMemo(() => parseDraft(text), [text]);
   const draft = parsed.object;
