@@ -8,11 +8,13 @@ import { listTable, type ResourceType } from "../../api/client";
 import type { KubeObject, Table, TableRow } from "../../api/types";
 import { ErrorMessage } from "../../components/ErrorMessage";
 import { healthOf, healthOfRatio } from "../../components/status";
-import { objectUrl } from "../../routes";
+import { listUrl, objectUrl } from "../../routes";
 import { typeOfKind, useCluster } from "../../shell/context";
 import type { RelatedQuery } from "./facts";
 
 const REFRESH_MS = 10_000;
+// A Service may select thousands of pods: the page shows the first ones and links to the list.
+const SHOWN = 100;
 
 /** One related list: a heading and the rows of the server's Table. */
 export function RelatedList({ query, version }: { query: RelatedQuery; version: string | undefined }) {
@@ -35,6 +37,8 @@ export function RelatedList({ query, version }: { query: RelatedQuery; version: 
         namespaces: query.namespace ? [query.namespace] : undefined,
         labelSelector: query.labelSelector,
         fieldSelector: query.fieldSelector,
+        // Owned objects are found among everything listed, so those lists cannot be cut short.
+        limit: query.ownerUid ? undefined : SHOWN,
       }).then(
         (answer) => {
           if (!current) return;
@@ -65,6 +69,13 @@ export function RelatedList({ query, version }: { query: RelatedQuery; version: 
   const rows = (table?.rows ?? []).filter(
     (row) => !query.ownerUid || row.object.metadata.ownerReferences?.some((o) => o.uid === query.ownerUid),
   );
+  const more = table?.metadata.continue ? table.metadata.remainingItemCount ?? null : 0;
+  const allUrl = () => {
+    const params = new URLSearchParams();
+    if (query.namespace) params.set("ns", query.namespace);
+    if (query.labelSelector) params.set("l", query.labelSelector);
+    return listUrl(cluster, type, `?${params}`);
+  };
   const columns = (table?.columnDefinitions ?? [])
     .map((column, index) => ({ column, index }))
     .filter(({ column }) => column.priority === 0);
@@ -72,7 +83,8 @@ export function RelatedList({ query, version }: { query: RelatedQuery; version: 
   return (
     <section className="card" aria-labelledby={headingId}>
       <h3 id={headingId}>
-        {query.title} {table && <span className="count">{rows.length}</span>}
+        {query.title}{" "}
+        {table && <span className="count">{more === 0 ? rows.length : more === null ? `${rows.length}+` : rows.length + more}</span>}
       </h3>
       {query.labelSelector && (
         <p className="muted small">
@@ -109,6 +121,12 @@ export function RelatedList({ query, version }: { query: RelatedQuery; version: 
             </tbody>
           </table>
         </div>
+      )}
+      {more !== 0 && (
+        <p className="small">
+          Showing the first {rows.length}.{" "}
+          {!query.fieldSelector && <Link to={allUrl()}>All of them in the {type.resource} list</Link>}
+        </p>
       )}
     </section>
   );
