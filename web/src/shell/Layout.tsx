@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { Link, Outlet, useLocation, useNavigate, useParams } from "react-router";
 import { ApiError, discover, getClusters, getSession } from "../api/client";
 import type { ClusterList, ServedKind, Session } from "../api/types";
@@ -36,7 +36,9 @@ function ClusterShell({ cluster }: { cluster: string }) {
   const shown = useRef<ShownList | null>(null);
 
   const here = useRef(location);
-  here.current = location;
+  useLayoutEffect(() => {
+    here.current = location;
+  }, [location]);
   const toSignIn = useCallback(() => {
     const { pathname, search } = here.current;
     navigate(`/signin?next=${encodeURIComponent(pathname + search)}`, { replace: true });
@@ -94,7 +96,7 @@ function ClusterShell({ cluster }: { cluster: string }) {
   return (
     <ShownListContext.Provider value={shown}>
       <ClusterContext.Provider value={state}>
-        <div className={`shell${sidebarOpen ? "" : " sidebar-closed"}`}>
+        <div className={`shell${state && sidebarOpen ? "" : " sidebar-closed"}`}>
           <a className="skip-link" href="#main">
             Skip to content
           </a>
@@ -129,7 +131,7 @@ function ClusterShell({ cluster }: { cluster: string }) {
               {session?.mode === "token" ? <SignOutButton /> : null}
             </div>
           </header>
-          {state && sidebarOpen ? <Sidebar /> : <div />}
+          {state && sidebarOpen ? <Sidebar /> : null}
           <main id="main" className="main" tabIndex={-1}>
             {main}
           </main>

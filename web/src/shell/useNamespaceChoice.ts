@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef } from "react";
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { useLocation, useNavigate, useNavigationType } from "react-router";
 import { parseNamespaces, rememberNamespaces, withNamespaces } from "./namespaces";
 
@@ -17,12 +17,22 @@ export function useNamespaceChoice(cluster: string): [string[], (namespaces: str
   // Set when the user chose all namespaces, so that a URL without `ns` means just that.
   const choseAll = useRef(false);
 
+  // React Router applies navigations in a transition; until it has, the choice just made is
+  // shown already (a checkbox must not spring back while the URL catches up).
+  const [pending, setPending] = useState<{ at: string; key: string } | null>(null);
+
   let key = inUrl;
   if (!inUrl && navigationType !== "POP" && !choseAll.current) key = chosen.current;
+  if (pending && pending.at === location.key) key = pending.key;
   const namespaces = useMemo(() => parseNamespaces(key), [key]);
 
+  // The committed location, for callbacks that outlive a render.
   const latest = useRef(location);
-  latest.current = location;
+  useLayoutEffect(() => {
+    latest.current = location;
+    // Once the navigation has landed, the URL says it all (also when coming back here later).
+    setPending((p) => (p && p.at !== location.key ? null : p));
+  }, [location]);
 
   useEffect(() => {
     chosen.current = key;
@@ -37,7 +47,8 @@ export function useNamespaceChoice(cluster: string): [string[], (namespaces: str
   const choose = useCallback(
     (next: string[]) => {
       choseAll.current = next.length === 0;
-      const { pathname, search } = latest.current;
+      const { pathname, search, key } = latest.current;
+      setPending({ at: key, key: next.join(",") });
       navigate({ pathname, search: withNamespaces(search, next) });
     },
     [navigate],

@@ -3,7 +3,7 @@
 // selection or the clock changes. ARIA grid with a single tab stop: arrow keys, Page Up/Down,
 // Home/End move the active row, Enter opens it, Space selects it.
 
-import { memo, useCallback, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from "react";
+import { memo, useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from "react";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import type { Health } from "../status";
 import "./table.css";
@@ -91,11 +91,15 @@ export function DataTable<R>(props: DataTableProps<R>) {
     for (let i = 0; i < rows.length; i++) if (rowKey(rows[i]) === activeKey) return i;
     return -1;
   }, [rows, activeKey, rowKey]);
-  if (activeIndex >= 0) lastActive.current = activeIndex;
+  useLayoutEffect(() => {
+    if (activeIndex >= 0) lastActive.current = activeIndex;
+  }, [activeIndex]);
 
-  // Stable callbacks for the memoized rows, reading the latest props.
+  // Stable callbacks for the memoized rows, reading the latest committed props.
   const latest = useRef({ selected, onSelect });
-  latest.current = { selected, onSelect };
+  useLayoutEffect(() => {
+    latest.current = { selected, onSelect };
+  }, [selected, onSelect]);
   const actions = useRef<RowActions>({
     toggle(key) {
       const { selected, onSelect } = latest.current;
@@ -105,7 +109,10 @@ export function DataTable<R>(props: DataTableProps<R>) {
       else next.add(key);
       onSelect(next);
     },
-    activate: setActiveKey,
+    activate(key) {
+      setActiveKey(key);
+      scroller.current?.focus({ preventScroll: true });
+    },
   });
 
   const moveTo = useCallback(
@@ -276,6 +283,10 @@ const RowView = memo(function RowView<R>(props: RowViewProps<R>) {
       className={`dt-row${active ? " active" : ""}${selected ? " selected" : ""}${className ? ` ${className}` : ""}`}
       style={{ gridTemplateColumns: template, transform: `translateY(${top}px)` }}
       onClick={() => actions.current.activate(rowKey)}
+      // Keeps the keyboard on the grid when a row's checkbox or link is clicked.
+      onMouseDown={(event) => {
+        if ((event.target as HTMLElement).closest("a, input")) event.preventDefault();
+      }}
     >
       {selectable ? (
         <div role="gridcell" className="dt-cell dt-select">

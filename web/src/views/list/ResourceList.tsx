@@ -166,7 +166,6 @@ function KindList({ kind }: { kind: ServedKind }) {
 
   let empty;
   if (state.loading) empty = <p className="loading">Loading {noun}…</p>;
-  else if (state.error && state.total === 0) empty = null;
   else if (filtered && state.total > 0) {
     empty = (
       <p>
@@ -195,10 +194,12 @@ function KindList({ kind }: { kind: ServedKind }) {
             {kind.version}
           </span>
         </h1>
-        <p className="row-count" data-testid="row-count" aria-live="polite">
-          {countText}
-          {!state.loading && !state.complete ? " (loading…)" : ""}
-        </p>
+        {state.loading || (state.error && state.total === 0) ? null : (
+          <p className="row-count" data-testid="row-count" aria-live="polite">
+            {countText}
+            {state.complete || state.error ? "" : " (loading…)"}
+          </p>
+        )}
         <div className="list-actions">
           <button type="button" className="danger" disabled={selectedRows.length === 0} onClick={openDelete}>
             Delete{selectedRows.length ? ` (${selectedRows.length})` : ""}
@@ -246,21 +247,23 @@ function KindList({ kind }: { kind: ServedKind }) {
           </button>
         </div>
       ) : null}
-      <DataTable
-        label={`${noun} list`}
-        rows={state.rows}
-        columns={columns}
-        rowKey={rowKey}
-        rowLabel={rowLabel}
-        rowClass={rowClass}
-        sort={sortColumn ? { column: sortColumn, desc } : null}
-        onSort={onSort}
-        selected={selected}
-        onSelect={setSelected}
-        onOpen={onOpen}
-        now={now}
-        empty={empty}
-      />
+      {state.error && !state.columns ? null : (
+        <DataTable
+          label={`${noun} list`}
+          rows={state.rows}
+          columns={columns}
+          rowKey={rowKey}
+          rowLabel={rowLabel}
+          rowClass={rowClass}
+          sort={sortColumn ? { column: sortColumn, desc } : null}
+          onSort={onSort}
+          selected={selected}
+          onSelect={setSelected}
+          onOpen={onOpen}
+          now={now}
+          empty={empty}
+        />
+      )}
       {deleting ? (
         <DeleteDialog
           cluster={cluster}

@@ -193,17 +193,19 @@ function WorkloadSummary({ cluster, kind, objects, search }: { cluster: string; 
       <p className="card-total">
         <span className="big">{objects.length}</span> {objects.length === 1 ? kind.singular : kind.resource}
       </p>
-      <p>
-        <span className="tone-ok">{objects.length - unhealthy.length} {healthyWord}</span>
-        {unhealthy.length ? (
-          <>
-            {" · "}
-            <span className="tone-bad">
-              {unhealthy.length} {kind.kind === "Job" ? "failed" : "not ready"}
-            </span>
-          </>
-        ) : null}
-      </p>
+      {objects.length === 0 ? null : (
+        <p>
+          <span className="tone-ok">{objects.length - unhealthy.length} {healthyWord}</span>
+          {unhealthy.length ? (
+            <>
+              {" · "}
+              <span className="tone-bad">
+                {unhealthy.length} {kind.kind === "Job" ? "failed" : "not ready"}
+              </span>
+            </>
+          ) : null}
+        </p>
+      )}
       {unhealthy.length ? (
         <ul className="unhealthy-list" aria-label={`${pluralTitle(kind)} ${kind.kind === "Job" ? "failed" : "not ready"}`}>
           {unhealthy.slice(0, 8).map(({ object, ready, desired }) => (
