@@ -1,9 +1,10 @@
 import { cleanup, render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { MemoryRouter, Route, Routes } from "react-router";
+import { MemoryRouter, Route, Routes, useLocation } from "react-router";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import * as client from "../../api/client";
 import type { KubeObject } from "../../api/types";
+import { ClusterContext } from "../../shell/context";
 import { ActionsBar } from "./Actions";
 import { RESTARTED_AT } from "./actions";
 
@@ -26,17 +27,24 @@ function deployment(replicas = 2, version = "10"): KubeObject {
   };
 }
 
+function ListPage() {
+  return <p>the list{useLocation().search}</p>;
+}
+
 function show(object: KubeObject, onChanged = vi.fn()) {
+  const cluster = { cluster: "dev", kinds: [], user: null, namespaces: ["demo"], setNamespaces() {} };
   render(
-    <MemoryRouter initialEntries={["/c/dev/r/apps/v1/deployments/demo/web?ns=demo"]}>
-      <Routes>
-        <Route
-          path="/c/:cluster/r/:group/:version/:resource/:namespace/:name"
-          element={<ActionsBar cluster="dev" type={type} served={undefined} object={object} disabled={false} onChanged={onChanged} />}
-        />
-        <Route path="/c/:cluster/r/:group/:version/:resource" element={<p>the list</p>} />
-      </Routes>
-    </MemoryRouter>,
+    <ClusterContext.Provider value={cluster}>
+      <MemoryRouter initialEntries={["/c/dev/r/apps/v1/deployments/demo/web?ns=demo&container=x"]}>
+        <Routes>
+          <Route
+            path="/c/:cluster/r/:group/:version/:resource/:namespace/:name"
+            element={<ActionsBar cluster="dev" type={type} served={undefined} object={object} disabled={false} onChanged={onChanged} />}
+          />
+          <Route path="/c/:cluster/r/:group/:version/:resource" element={<ListPage />} />
+        </Routes>
+      </MemoryRouter>
+    </ClusterContext.Provider>,
   );
   return onChanged;
 }
@@ -124,7 +132,7 @@ describe("Delete", () => {
     expect(dialog).toHaveTextContent("Its ReplicaSets and their Pods are deleted by the garbage collector");
     await userEvent.click(within(dialog).getByRole("button", { name: "Delete" }));
     expect(deleteObject).toHaveBeenCalledWith(deployment(), "dev");
-    expect(await screen.findByText("the list")).toBeInTheDocument();
+    expect(await screen.findByText("the list?ns=demo")).toBeInTheDocument();
   });
 
   it("deletes nothing when the object changed, and shows the new version", async () => {

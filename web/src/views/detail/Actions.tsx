@@ -4,13 +4,15 @@
 // Delete deletes exactly the version shown.
 
 import { useEffect, useState, type FormEvent, type ReactNode } from "react";
-import { Link, useLocation, useNavigate } from "react-router";
+import { Link, useNavigate } from "react-router";
 import { deleteObject, edit, type ResourceType } from "../../api/client";
 import type { Conflict, EditOutcome, KubeObject, ServedKind } from "../../api/types";
 import { ErrorMessage } from "../../components/ErrorMessage";
 import { lastChange } from "../../edit/changes";
 import { relativeTime } from "../../edit/RelativeTime";
 import { listUrl, objectUrl } from "../../routes";
+import { useCluster } from "../../shell/context";
+import { namespaceSearch } from "../../shell/namespaces";
 import { canRestart, canScale, conflictValue, describeConflict, withReplicas, withRestartedAt } from "./actions";
 import { Dialog } from "./Dialog";
 import { desiredReplicas, isPod } from "./facts";
@@ -277,7 +279,7 @@ function DeleteDialog({
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const navigate = useNavigate();
-  const { search } = useLocation();
+  const search = namespaceSearch(useCluster().namespaces);
   const { name, namespace } = base.metadata;
   const finalizers = base.metadata.finalizers ?? [];
   const remove = async () => {
@@ -365,7 +367,7 @@ export function ActionsBar({
 }) {
   const [open, setOpen] = useState<"scale" | "restart" | "delete" | null>(null);
   const [notice, setNotice] = useState<Notice | null>(null);
-  const { search } = useLocation();
+  const search = namespaceSearch(useCluster().namespaces);
   // Once the object is gone, what an earlier action said about it no longer matters.
   useEffect(() => {
     if (disabled) setNotice(null);

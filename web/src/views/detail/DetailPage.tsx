@@ -4,13 +4,14 @@
 // replaced while shown, the page says so instead of going blank.
 
 import { useEffect, useRef, useState, type KeyboardEvent, type ReactNode } from "react";
-import { Link, useLocation, useNavigate, useParams } from "react-router";
+import { Link, useNavigate, useParams } from "react-router";
 import type { ResourceType } from "../../api/client";
 import { ErrorMessage } from "../../components/ErrorMessage";
 import { EditTab } from "../../edit/EditTab";
 import { lastChange } from "../../edit/changes";
 import { CLUSTER_SCOPED, clusterUrl, listUrl, objectUrl, typeOf, type DetailTab } from "../../routes";
 import { kindOf, useCluster } from "../../shell/context";
+import { namespaceSearch } from "../../shell/namespaces";
 import { Logs } from "../pod/Logs";
 import { ActionsBar } from "./Actions";
 import { ChangesTab } from "./ChangesTab";
@@ -60,8 +61,9 @@ function VanishedNotice({ vanished, kind, onReload }: { vanished: Vanished; kind
 /** The object page (route `/c/:cluster/r/:group/:version/:resource/:namespace/:name/:tab?`). */
 export default function DetailPage() {
   const params = useParams();
-  const { cluster, kinds } = useCluster();
-  const { search } = useLocation();
+  const { cluster, kinds, namespaces } = useCluster();
+  // Links between views keep the namespace choice, and nothing else of this page's query.
+  const search = namespaceSearch(namespaces);
   const navigate = useNavigate();
   const type = typeOf(params);
   const namespace = params.namespace === CLUSTER_SCOPED ? undefined : params.namespace;

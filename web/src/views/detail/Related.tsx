@@ -3,13 +3,14 @@
 // pods come and go without the owner necessarily changing.
 
 import { useEffect, useState } from "react";
-import { Link, useLocation } from "react-router";
+import { Link } from "react-router";
 import { listTable, type ResourceType } from "../../api/client";
 import type { KubeObject, Table, TableRow } from "../../api/types";
 import { ErrorMessage } from "../../components/ErrorMessage";
 import { healthOf, healthOfRatio } from "../../components/status";
 import { listUrl, objectUrl } from "../../routes";
 import { typeOfKind, useCluster } from "../../shell/context";
+import { namespaceSearch } from "../../shell/namespaces";
 import type { RelatedQuery } from "./facts";
 
 const REFRESH_MS = 10_000;
@@ -18,8 +19,8 @@ const SHOWN = 100;
 
 /** One related list: a heading and the rows of the server's Table. */
 export function RelatedList({ query, version }: { query: RelatedQuery; version: string | undefined }) {
-  const { cluster, kinds } = useCluster();
-  const { search } = useLocation();
+  const { cluster, kinds, namespaces } = useCluster();
+  const search = namespaceSearch(namespaces);
   const served = typeOfKind(kinds, query.apiVersion, query.kind);
   const [table, setTable] = useState<Table | null>(null);
   const [error, setError] = useState<unknown>(null);

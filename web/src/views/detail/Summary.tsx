@@ -3,11 +3,12 @@
 // objects, then labels and annotations.
 
 import { useState } from "react";
-import { Link, useLocation } from "react-router";
+import { Link } from "react-router";
 import type { ResourceType } from "../../api/client";
 import type { KubeObject } from "../../api/types";
 import { listUrl, objectUrl } from "../../routes";
 import { typeOfKind, useCluster } from "../../shell/context";
+import { namespaceSearch, withNamespaces } from "../../shell/namespaces";
 import {
   base64Size,
   conditionsOf,
@@ -30,12 +31,11 @@ import { When } from "./time";
 
 /** A link to the page of `ref`, or its plain name when the cluster does not serve its kind. */
 function ObjectLink({ target, children }: { target: ObjectRef; children: string }) {
-  const { cluster, kinds } = useCluster();
-  const { search } = useLocation();
+  const { cluster, kinds, namespaces } = useCluster();
   const served = typeOfKind(kinds, target.apiVersion, target.kind);
   if (!served) return <>{children}</>;
   const namespace = served.namespaced ? target.namespace : undefined;
-  return <Link to={objectUrl(cluster, served, namespace, target.name, undefined, search)}>{children}</Link>;
+  return <Link to={objectUrl(cluster, served, namespace, target.name, undefined, namespaceSearch(namespaces))}>{children}</Link>;
 }
 
 function FactValue({ fact }: { fact: Fact }) {
@@ -95,13 +95,10 @@ function Conditions({ conditions }: { conditions: ConditionRow[] }) {
 }
 
 function Containers({ cluster, type, pod }: { cluster: string; type: ResourceType; pod: KubeObject }) {
-  const { search } = useLocation();
+  const { namespaces } = useCluster();
   const rows = containersOf(pod);
-  const logsLink = (container: string) => {
-    const params = new URLSearchParams(search);
-    params.set("container", container);
-    return objectUrl(cluster, type, pod.metadata.namespace, pod.metadata.name, "logs", `?${params}`);
-  };
+  const logsLink = (container: string) =>
+    objectUrl(cluster, type, pod.metadata.namespace, pod.metadata.name, "logs", withNamespaces(new URLSearchParams({ container }), namespaces));
   return (
     <section className="card" aria-labelledby="containers-heading">
       <h3 id="containers-heading">Containers</h3>
@@ -325,14 +322,10 @@ function prettyJson(text: string): string {
 }
 
 function Labels({ type, labels }: { type: ResourceType; labels: Record<string, string> }) {
-  const { cluster } = useCluster();
-  const { search } = useLocation();
+  const { cluster, namespaces } = useCluster();
   const entries = Object.entries(labels);
-  const filterBy = (key: string, value: string) => {
-    const params = new URLSearchParams(search);
-    params.set("l", `${key}=${value}`);
-    return listUrl(cluster, type, `?${params}`);
-  };
+  const filterBy = (key: string, value: string) =>
+    listUrl(cluster, type, withNamespaces(new URLSearchParams({ l: `${key}=${value}` }), namespaces));
   return (
     <div className="fact fact-wide">
       <dt>Labels</dt>
