@@ -136,7 +136,8 @@ export async function kube(path: string, init: RequestInit = {}, sandbox = runni
 
 /** Creates `object` (an error if it exists). */
 export function create(path: string, object: unknown, sandbox?: string): Promise<any> {
-  return kube(path, { method: "POST", body: JSON.stringify(object) }, sandbox);
+  const manager = path.includes("?") ? "&fieldManager=e2e-seed" : "?fieldManager=e2e-seed";
+  return kube(`${path}${manager}`, { method: "POST", body: JSON.stringify(object) }, sandbox);
 }
 
 /** A Deployment as people write them. */

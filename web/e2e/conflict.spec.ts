@@ -5,16 +5,15 @@ import { expect, test, type Page } from "@playwright/test";
 import { kube } from "./cluster";
 import { objectPath, signedIn } from "./users";
 
-async function setReplicas(page: Page, replicas: number) {
-  const input = page.getByLabel("Replicas", { exact: true });
-  await input.fill(String(replicas));
+async function save(page: Page) {
   await page.getByRole("button", { name: "Review changes" }).click();
   await page.getByRole("button", { name: "Save", exact: true }).click();
 }
 
-for (const [choice, expected] of [
-  ["Keep mine", 5],
-  ["Take theirs", 3],
+// Taking theirs for the only field Bob changed leaves him nothing to write.
+for (const [choice, expected, outcome] of [
+  ["Keep mine", 5, "Saved"],
+  ["Take theirs", 3, "Nothing to save"],
 ] as const) {
   test(`both change replicas: the conflict view, then "${choice}" is live`, async ({ browser }) => {
     const name = choice === "Keep mine" ? "api-mine" : "api-theirs";
@@ -38,9 +37,13 @@ for (const [choice, expected] of [
     await bob.goto(path);
     await expect(bob.getByLabel("Replicas", { exact: true })).toHaveValue("1");
 
-    await setReplicas(alice, 3);
+    // Bob is typing his change when Alice saves hers; he saves without merging first.
+    await bob.getByLabel("Replicas", { exact: true }).fill("5");
+    await alice.getByLabel("Replicas", { exact: true }).fill("3");
+    await save(alice);
     await expect(alice.getByTestId("save-result")).toContainText("Saved");
-    await setReplicas(bob, 5);
+    await expect(bob.getByTestId("changed-banner")).toContainText("spec.replicas");
+    await save(bob);
 
     const conflicts = bob.getByRole("region", { name: "Conflicts" });
     await expect(conflicts).toBeVisible();
@@ -53,7 +56,7 @@ for (const [choice, expected] of [
 
     await field.getByRole("radio", { name: choice }).check();
     await conflicts.getByRole("button", { name: "Save with these choices" }).click();
-    await expect(bob.getByTestId("save-result")).toContainText("Saved");
+    await expect(bob.getByTestId("save-result")).toContainText(outcome);
     expect((await kube(`/apis/apps/v1/namespaces/demo/deployments/${name}`)).spec.replicas).toBe(expected);
   });
 }

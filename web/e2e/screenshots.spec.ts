@@ -58,7 +58,7 @@ for (const scheme of ["light", "dark"] as const) {
     await page.getByRole("tab", { name: "Events" }).click();
     await shot("deployment-events");
     await page.getByRole("tab", { name: "Changes" }).click();
-    await expect(page.getByRole("main")).toContainText("concord-admin");
+    await expect(page.getByRole("main")).toContainText("e2e-seed");
     await shot("deployment-changes");
 
     await page.goto(objectPath("core", "v1", "pods", "bulk", "bench-000042"));
