@@ -290,7 +290,11 @@ export function EditTab({ cluster, type, served, object, onSaved }: EditTabProps
         case "unchanged":
           saved(answer.object, {
             testid: "save-result",
-            text: differsForUser(from, mine) ? "Nothing to save: someone already made this change" : "Nothing to save",
+            text: resolved
+              ? "Nothing to save: with your choices the object stays as it is"
+              : differsForUser(from, mine)
+                ? "Nothing to save: someone already made this change"
+                : "Nothing to save",
           });
           break;
         case "conflict": {
