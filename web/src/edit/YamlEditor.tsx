@@ -2,7 +2,7 @@
 // folding, and the YAML parser's errors marked at their place. Controlled: `value` is the text,
 // `onChange` gets every edit; a new `value` from outside (a form, a merge) replaces the text.
 
-import { useEffect, useRef } from "react";
+import { useEffect, useId, useRef } from "react";
 import { basicSetup } from "codemirror";
 import { indentWithTab } from "@codemirror/commands";
 import { yaml } from "@codemirror/lang-yaml";
@@ -41,6 +41,7 @@ export interface YamlEditorProps {
 export function YamlEditor({ value, onChange, label = "YAML editor", readOnly = false }: YamlEditorProps) {
   const parent = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
+  const hintId = useId();
   const onChangeRef = useRef(onChange);
   onChangeRef.current = onChange;
 
@@ -59,7 +60,7 @@ export function YamlEditor({ value, onChange, label = "YAML editor", readOnly = 
           concordTheme,
           EditorState.readOnly.of(readOnly),
           EditorView.editable.of(!readOnly),
-          EditorView.contentAttributes.of({ "aria-label": label, "aria-multiline": "true" }),
+          EditorView.contentAttributes.of({ "aria-label": label, "aria-multiline": "true", "aria-describedby": hintId }),
           EditorView.updateListener.of((update) => {
             if (update.docChanged) onChangeRef.current(update.state.doc.toString());
           }),
@@ -73,7 +74,7 @@ export function YamlEditor({ value, onChange, label = "YAML editor", readOnly = 
     };
     // The editor is made once; later `value`s are dispatched below.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [label, readOnly]);
+  }, [label, readOnly, hintId]);
 
   useEffect(() => {
     const editor = view.current;
@@ -93,5 +94,12 @@ export function YamlEditor({ value, onChange, label = "YAML editor", readOnly = 
     editor.dispatch({ changes: { from: start, to: current.length - end, insert: value.slice(start, value.length - end) } });
   }, [value]);
 
-  return <div className="yaml-editor" ref={parent} />;
+  return (
+    <div className="yaml-editor-wrap">
+      <div className="yaml-editor" ref={parent} />
+      <p id={hintId} className="editor-hint">
+        Tab indents; Esc then Tab moves on. Ctrl/⌘-F searches.
+      </p>
+    </div>
+  );
 }

@@ -75,13 +75,13 @@ export default function CreatePage() {
   const fillNamespace = Boolean(served?.namespaced && draft && !draft.metadata.namespace);
 
   function pick(id: string) {
-    setTemplateId(id);
     if (text === pristine) apply(id);
     else setReplaceWith(id);
   }
 
   function apply(id: string) {
     const next = templateText(id);
+    setTemplateId(id);
     setPristine(next);
     setText(next);
     setReplaceWith(undefined);
@@ -123,7 +123,7 @@ export default function CreatePage() {
       <div className="create-toolbar">
         <label>
           Template{" "}
-          <select value={templateId} onChange={(e) => pick(e.target.value)}>
+          <select value={replaceWith ?? templateId} onChange={(e) => pick(e.target.value)}>
             <optgroup label="Common">
               {common.map((t) => (
                 <option key={t.id} value={t.id}>
