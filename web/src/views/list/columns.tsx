@@ -51,13 +51,17 @@ export function columnSortValue(columns: TableColumn[], id: string): (row: Row) 
   return (row) => sortValue(row.row.cells[index]);
 }
 
-/** A column's least width for its header and the texts it showed first. */
+/** A column's least width in pixels for its header and a sample of its texts, at most 420. */
 export function estimateWidth(header: string, texts: string[]): number {
-  const lengths = texts.map((t) => t.length).sort((a, b) => a - b);
-  // The 90th percentile: one very long value should not widen the column for everyone.
-  const typical = lengths.length ? lengths[Math.floor((lengths.length - 1) * 0.9)] : 0;
-  const chars = Math.max(header.length + 2, typical);
+  const chars = texts.reduce((longest, text) => Math.max(longest, text.length), header.length + 2);
   return Math.round(Math.min(Math.max(chars * 7.3 + 22, 56), 420));
+}
+
+/** Up to `count` rows spread evenly over `rows`, so that rare long values are seen too. */
+function spread<T>(rows: readonly T[], count: number): T[] {
+  if (rows.length <= count) return [...rows];
+  const step = rows.length / count;
+  return Array.from({ length: count }, (_, i) => rows[Math.floor(i * step)]);
 }
 
 export interface ColumnsInput {
@@ -76,7 +80,7 @@ export interface ColumnsInput {
  * when several namespaces are shown. */
 export function buildColumns({ cluster, kind, definitions, wide, showNamespace, sample, search }: ColumnsInput): Column<Row>[] {
   const now = Date.now();
-  const rows = sample.slice(0, 200);
+  const rows = spread(sample, 2000);
   const columns: Column<Row>[] = [];
   const track = (width: number, weight: number) => `minmax(${width}px, ${((width / 100) * weight).toFixed(2)}fr)`;
   if (showNamespace && !definitions.some((d) => d.name === NAMESPACE_COLUMN)) {

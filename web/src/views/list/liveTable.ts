@@ -42,7 +42,8 @@ export interface LiveState {
   /** The snapshot arrived in full. */
   complete: boolean;
   error: string | null;
-  /** Counts snapshots taken in, so that layout computed from a snapshot can be redone. */
+  /** Grows when a snapshot first shows and when it is complete, so that layout computed
+   * from the rows (column widths) can be redone then — and only then. */
   generation: number;
 }
 
@@ -197,12 +198,9 @@ export class LiveTable {
   };
 
   private taken(complete: boolean) {
-    this.current = {
-      ...this.current,
-      loading: false,
-      complete,
-      generation: this.current.generation + (this.current.loading ? 1 : 0),
-    };
+    const { loading, generation } = this.current;
+    const grown = (loading ? 1 : 0) + (complete && !loading ? 1 : 0);
+    this.current = { ...this.current, loading: false, complete, generation: generation + grown };
     this.dirty = true;
     this.request();
   }
