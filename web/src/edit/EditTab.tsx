@@ -355,6 +355,8 @@ export function EditTab({ cluster, type, served, object, onSaved }: EditTabProps
     void run(async () => {
       const answer = await create(draft, cluster);
       if (answer.outcome === "created") {
+        // The kept draft belonged to the deleted object (its uid); the new one starts clean.
+        keepDraft(cluster, base, undefined);
         saved(answer.object, { testid: "save-result", text: "Created again from your edit" });
       } else {
         setGone({ reason: "replaced", theirs: answer.theirs, during: "save", exists: true });
@@ -382,7 +384,8 @@ export function EditTab({ cluster, type, served, object, onSaved }: EditTabProps
   }
 
   function discard() {
-    rebase(base);
+    // Dropping the edit shows the latest version known, not the one it started from.
+    rebase(live?.theirs ?? base);
     setNotice(undefined);
     setConfirmDiscard(false);
   }

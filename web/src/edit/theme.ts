@@ -42,6 +42,8 @@ const theme = EditorView.theme({
   ".cm-collapsedLines": {
     backgroundColor: "var(--bg-subtle)", color: "var(--fg-muted)", backgroundImage: "none", fontFamily: "var(--sans)",
   },
+  // The merge view's own marks (⦚) are missing from common fonts.
+  ".cm-collapsedLines:before, .cm-collapsedLines:after": { content: '"…"' },
 });
 
 const highlight = HighlightStyle.define([
