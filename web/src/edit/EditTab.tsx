@@ -379,6 +379,11 @@ export function EditTab({ cluster, type, served, object, onSaved }: EditTabProps
     });
   }
 
+  function openReview() {
+    setNotice(undefined);
+    setMode({ name: "review" });
+  }
+
   async function copyDraft() {
     setCopied((await copyText(text)) ? "YAML copied to the clipboard" : "Copying failed: select the text and copy it");
   }
@@ -528,10 +533,7 @@ export function EditTab({ cluster, type, served, object, onSaved }: EditTabProps
             className="primary"
             disabled={Boolean(blocked) || Boolean(gone)}
             title={gone ? "The object is gone: create it again, or apply your edit to the new object" : undefined}
-            onClick={() => {
-              setNotice(undefined);
-              setMode({ name: "review" });
-            }}
+            onClick={openReview}
           >
             Review changes
           </button>
@@ -562,7 +564,16 @@ export function EditTab({ cluster, type, served, object, onSaved }: EditTabProps
         </div>
         <div className="edit-panes">
           <div className="edit-yaml">
-            <YamlEditor value={text} onChange={setText} />
+            <YamlEditor
+              value={text}
+              onChange={setText}
+              onSubmit={{
+                label: "review changes",
+                run: () => {
+                  if (!blocked && !gone) openReview();
+                },
+              }}
+            />
             {base.status !== undefined && (
               <details className="edit-status">
                 <summary>Status (read-only, as loaded)</summary>

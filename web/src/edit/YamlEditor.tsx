@@ -35,15 +35,19 @@ export interface YamlEditorProps {
   /** The accessible name of the editing area. */
   label?: string;
   readOnly?: boolean;
+  /** Ctrl/⌘-S: what saving means where the editor is (the Edit tab: review the changes). */
+  onSubmit?: { label: string; run(): void };
 }
 
 /** A CodeMirror YAML editor whose editing area is labelled `label` ("YAML editor"). */
-export function YamlEditor({ value, onChange, label = "YAML editor", readOnly = false }: YamlEditorProps) {
+export function YamlEditor({ value, onChange, label = "YAML editor", readOnly = false, onSubmit }: YamlEditorProps) {
   const parent = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
   const hintId = useId();
   const onChangeRef = useRef(onChange);
   onChangeRef.current = onChange;
+  const onSubmitRef = useRef(onSubmit);
+  onSubmitRef.current = onSubmit;
 
   useEffect(() => {
     const editor = new EditorView({
@@ -53,7 +57,17 @@ export function YamlEditor({ value, onChange, label = "YAML editor", readOnly = 
         extensions: [
           basicSetup,
           // Tab indents (YAML is all indentation); Escape then Tab leaves the editor.
-          keymap.of([indentWithTab]),
+          keymap.of([
+            indentWithTab,
+            {
+              key: "Mod-s",
+              preventDefault: true,
+              run: () => {
+                onSubmitRef.current?.run();
+                return true;
+              },
+            },
+          ]),
           yaml(),
           yamlLint,
           lintGutter(),
@@ -98,7 +112,7 @@ export function YamlEditor({ value, onChange, label = "YAML editor", readOnly = 
     <div className="yaml-editor-wrap">
       <div className="yaml-editor" ref={parent} />
       <p id={hintId} className="editor-hint">
-        Tab indents; Esc then Tab moves on. Ctrl/⌘-F searches.
+        Tab indents; Esc then Tab moves on. Ctrl/⌘-F searches.{onSubmit ? ` Ctrl/⌘-S: ${onSubmit.label}.` : ""}
       </p>
     </div>
   );
