@@ -32,7 +32,8 @@ function ClusterShell({ cluster }: { cluster: string }) {
   const [error, setError] = useState<unknown>(null);
   const [attempt, setAttempt] = useState(0);
   const [namespaces, setNamespaces] = useNamespaceChoice(cluster);
-  const [sidebarOpen, setSidebarOpen] = useState(true);
+  // On a narrow screen the sidebar covers the page, so it starts closed there.
+  const [sidebarOpen, setSidebarOpen] = useState(() => window.matchMedia?.("(min-width: 761px)").matches ?? true);
   const shown = useRef<ShownList | null>(null);
 
   const here = useRef(location);
@@ -111,8 +112,8 @@ function ClusterShell({ cluster }: { cluster: string }) {
             >
               <span aria-hidden="true">☰</span>
             </button>
-            <Link className="brand" to={`${clusterUrl(cluster)}${namespaceSearch(namespaces)}`}>
-              Concord
+            <Link className="brand" aria-label="Concord" to={`${clusterUrl(cluster)}${namespaceSearch(namespaces)}`}>
+              <span className="brand-text">Concord</span>
             </Link>
             <ClusterSwitcher cluster={cluster} clusters={clusters} />
             {state ? (

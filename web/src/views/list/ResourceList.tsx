@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from "react";
-import { Link, useNavigate, useParams, useSearchParams } from "react-router";
+import { Link, useLocation, useNavigate, useNavigationType, useParams, useSearchParams } from "react-router";
 import type { ServedKind, TableColumn } from "../../api/types";
 import { follow } from "../../api/watch";
 import { ErrorMessage } from "../../components/ErrorMessage";
@@ -42,6 +42,20 @@ const rowLabel = (row: Row) => (row.namespace ? `${row.namespace}/${row.name}` :
 const rowClass = (row: Row) =>
   row.row.conditions?.some((c) => c.type === "Completed" && c.status === "True") ? "muted" : undefined;
 
+/** A text kept in the URL, edited at once: React Router lands navigations in a transition, so
+ * an input bound to the URL alone would lag and jump while typing. Navigations made elsewhere
+ * (a link, back and forward) replace the draft; this page's own are replacements and don't. */
+function useUrlDraft(value: string): [string, (text: string) => void] {
+  const [draft, setDraft] = useState(value);
+  const location = useLocation();
+  const navigationType = useNavigationType();
+  useEffect(() => {
+    if (navigationType !== "REPLACE") setDraft(value);
+    // Only a new location may replace the draft, not the URL catching up with it.
+  }, [location.key, navigationType]);
+  return [draft, setDraft];
+}
+
 /** The clock for ages, ticking every `ms`. */
 function useNow(ms: number): number {
   const [now, setNow] = useState(Date.now);
@@ -56,7 +70,7 @@ function KindList({ kind }: { kind: ServedKind }) {
   const { cluster, namespaces } = useCluster();
   const navigate = useNavigate();
   const [search, setSearch] = useSearchParams();
-  const filterText = search.get("q") ?? "";
+  const [filterText, setFilterText] = useUrlDraft(search.get("q") ?? "");
   const selector = search.get("l") ?? "";
   const sortColumn = search.get("sort");
   const desc = search.get("desc") === "1";
@@ -170,7 +184,14 @@ function KindList({ kind }: { kind: ServedKind }) {
     empty = (
       <p>
         No {noun} match “{filterText}”.{" "}
-        <button type="button" className="link-button" onClick={() => update({ q: null })}>
+        <button
+          type="button"
+          className="link-button"
+          onClick={() => {
+            setFilterText("");
+            update({ q: null });
+          }}
+        >
           Clear the filter
         </button>
       </p>
@@ -215,7 +236,10 @@ function KindList({ kind }: { kind: ServedKind }) {
           aria-label="Filter by name"
           placeholder="Filter by name (text or regex)"
           value={filterText}
-          onChange={(e) => update({ q: e.target.value })}
+          onChange={(e) => {
+            setFilterText(e.target.value);
+            update({ q: e.target.value });
+          }}
         />
         <form
           className="selector-form"

@@ -54,7 +54,8 @@ export function columnSortValue(columns: TableColumn[], id: string): (row: Row) 
 /** A column's least width in pixels for its header and a sample of its texts, at most 420. */
 export function estimateWidth(header: string, texts: string[]): number {
   const chars = texts.reduce((longest, text) => Math.max(longest, text.length), header.length + 2);
-  return Math.round(Math.min(Math.max(chars * 7.3 + 22, 56), 420));
+  // About 8 px per character of the UI font (bold status words included), plus the padding.
+  return Math.round(Math.min(Math.max(chars * 8.2 + 24, 56), 420));
 }
 
 /** Up to `count` rows spread evenly over `rows`, so that rare long values are seen too. */
