@@ -26,7 +26,7 @@ describe("ConflictView", () => {
   it("shows every conflict with base, theirs and mine, absent values and what happened", () => {
     setup();
     const region = screen.getByRole("region", { name: "Conflicts" });
-    expect(region).toHaveTextContent("All other changes — theirs and yours — were merged and are kept");
+    expect(region).toHaveTextContent("All other changes — theirs and yours — merge cleanly and are kept");
     expect(region).toHaveTextContent("changed by both you and kubectl-edit");
     const groups = within(region).getAllByRole("radiogroup");
     expect(groups).toHaveLength(4);

@@ -76,7 +76,7 @@ export function ConflictView({
       </h2>
       {note && <p className="conflict-note">{note}</p>}
       <p>
-        All other changes — theirs and yours — were merged and are kept. For each field below, choose whose value to
+        All other changes — theirs and yours — merge cleanly and are kept. For each field below, choose whose value to
         keep; nothing is {action === "save" ? "saved" : "changed in your edit"} until every field has a choice.
       </p>
       {conflicts.length > 1 && (

@@ -78,10 +78,7 @@ interface Notice {
 
 /** Who made `changes` in `object`, as a field manager, and when. */
 function authorOf(object: KubeObject, changes: FieldChange[]) {
-  return changedBy(
-    object,
-    changes.map((c) => c.path),
-  );
+  return changedBy(object, changes.map((c) => c.path));
 }
 
 /** The Edit tab of an object's page. */
@@ -111,10 +108,10 @@ export function EditTab({ cluster, type, served, object, onSaved }: EditTabProps
     ? `The YAML does not parse: ${parsed.problems[0].message} (line ${parsed.problems[0].line}).`
     : (identity ?? (labelProblems.length ? labelProblems.join(" ") : undefined));
 
-  // What the stream's callbacks and finished requests compare against: always this render's.
   // Following someone else's version replaces the text: only when it is exactly as loaded, so
   // not even a comment the user added is dropped.
   const untouched = text === baseText;
+  // What the stream's callbacks and finished requests compare against: always this render's.
   const state = useRef({ base, text, untouched, gone });
   state.current = { base, text, untouched, gone };
   /** Versions this tab wrote: their echoes on the stream are not someone else's change. */
