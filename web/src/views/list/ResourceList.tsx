@@ -216,7 +216,7 @@ function KindList({ kind }: { kind: ServedKind }) {
           </span>
         </h1>
         {state.loading || (state.error && state.total === 0) ? null : (
-          <p className="row-count" data-testid="row-count" aria-live="polite">
+          <p className="row-count" data-testid="row-count">
             {countText}
             {state.complete || state.error ? "" : " (loading…)"}
           </p>
