@@ -102,14 +102,11 @@ function KindList({ kind }: { kind: ServedKind }) {
   useEffect(() => setSelectorDraft(selector), [selector]);
 
   const definitions = state.columns ?? NO_COLUMNS;
+  const sortValue = useMemo(() => (sortColumn ? columnSortValue(definitions, sortColumn) : null), [definitions, sortColumn]);
   useEffect(() => {
     const match = filterText.trim() ? nameFilter(filterText) : null;
-    table.setView({
-      filter: match && ((row: Row) => match(row.name)),
-      sortValue: sortColumn ? columnSortValue(definitions, sortColumn) : null,
-      desc,
-    });
-  }, [table, filterText, sortColumn, desc, definitions]);
+    table.setView({ filter: match && ((row: Row) => match(row.name)), sortValue, desc });
+  }, [table, filterText, sortValue, desc]);
 
   const showNamespace = kind.namespaced && shownNamespaces.length !== 1;
   const columns = useMemo(

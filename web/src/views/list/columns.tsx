@@ -29,8 +29,22 @@ function dateText(cell: unknown, now: number): string {
   return typeof cell === "string" && timestampMs(cell) !== null ? ageOf(cell, now) : cellText(cell);
 }
 
-/** What a column sorts rows by. */
+/** What a column sorts rows by, remembered per row: rows are replaced, never changed, when
+ * their object changes, so a sort after a filter or a change recomputes only new rows. */
 export function columnSortValue(columns: TableColumn[], id: string): (row: Row) => SortValue {
+  const valueOf = uncachedSortValue(columns, id);
+  const known = new WeakMap<Row, SortValue>();
+  return (row) => {
+    let value = known.get(row);
+    if (value === undefined) {
+      value = valueOf(row);
+      known.set(row, value);
+    }
+    return value;
+  };
+}
+
+function uncachedSortValue(columns: TableColumn[], id: string): (row: Row) => SortValue {
   if (id === NAMESPACE_COLUMN && !columns.some((c) => c.name === NAMESPACE_COLUMN)) {
     return (row) => (row.namespace ? naturalKey(row.namespace) : null);
   }
