@@ -16,50 +16,49 @@ interface Result {
   detail: string;
 }
 
-/** Objects named exactly `name`, asked of the cluster (one Table per kind, rows only). */
+/** Objects named exactly `name`, asked of the cluster (one Table per kind, rows only); each
+ * kind's answer shows as soon as it comes, since one big kind may take a while. */
 function useExactNames(kinds: ServedKind[], name: string) {
   const { cluster, namespaces } = useCluster();
-  const [found, setFound] = useState<{ name: string; results: Result[]; failed: string[] }>({ name: "", results: [], failed: [] });
+  const [found, setFound] = useState<{ name: string; results: Result[]; failed: string[]; pending: number }>({
+    name: "",
+    results: [],
+    failed: [],
+    pending: 0,
+  });
   useEffect(() => {
     if (!isObjectName(name) || !kinds.length) return;
     let cancelled = false;
     // Typing fast asks nothing until a pause.
-    const timer = setTimeout(async () => {
-      const answers = await Promise.allSettled(
-        kinds.map((kind) =>
-          listTable(cluster, kind, {
-            namespaces: kind.namespaced ? namespaces : undefined,
-            fieldSelector: `metadata.name=${name}`,
-          }).then((table) => ({ kind, table })),
-        ),
-      );
-      if (cancelled) return;
-      const results: Result[] = [];
-      const failed: string[] = [];
-      answers.forEach((answer, i) => {
-        if (answer.status === "rejected") {
-          failed.push(kinds[i].resource);
-          return;
-        }
-        const { kind, table } = answer.value;
-        for (const row of table.rows) {
-          const meta = row.object.metadata;
-          results.push({
-            key: `${kind.group}/${kind.resource}/${meta.namespace ?? ""}/${meta.name}`,
-            href: objectUrl(cluster, kind, meta.namespace, meta.name, undefined, namespaceSearch(namespaces)),
-            label: meta.name,
-            detail: meta.namespace ? `${kind.kind} in ${meta.namespace}` : kind.kind,
-          });
-        }
-      });
-      setFound({ name, results, failed });
+    const timer = setTimeout(() => {
+      setFound({ name, results: [], failed: [], pending: kinds.length });
+      for (const kind of kinds) {
+        listTable(cluster, kind, {
+          namespaces: kind.namespaced ? namespaces : undefined,
+          fieldSelector: `metadata.name=${name}`,
+        }).then(
+          (table) => {
+            if (cancelled) return;
+            const results = table.rows.map(({ object: { metadata: meta } }) => ({
+              key: `${kind.group}/${kind.resource}/${meta.namespace ?? ""}/${meta.name}`,
+              href: objectUrl(cluster, kind, meta.namespace, meta.name, undefined, namespaceSearch(namespaces)),
+              label: meta.name,
+              detail: meta.namespace ? `${kind.kind} in ${meta.namespace}` : kind.kind,
+            }));
+            setFound((f) => ({ ...f, results: [...f.results, ...results], pending: f.pending - 1 }));
+          },
+          () => {
+            if (!cancelled) setFound((f) => ({ ...f, failed: [...f.failed, kind.resource], pending: f.pending - 1 }));
+          },
+        );
+      }
     }, 200);
     return () => {
       cancelled = true;
       clearTimeout(timer);
     };
   }, [cluster, namespaces, kinds, name]);
-  return found.name === name ? found : { results: [], failed: [] };
+  return found.name === name ? found : { results: [], failed: [], pending: 0 };
 }
 
 /** The top bar's search: jumps to a kind by any of its names, or to an object by name
@@ -198,7 +197,11 @@ export function Search() {
             </Link>
           </li>
         ))}
-        {open && results.length === 0 ? (
+        {open && exact.pending > 0 ? (
+          <li className="search-empty loading" role="presentation">
+            Looking for “{query.name}” in the cluster…
+          </li>
+        ) : open && results.length === 0 ? (
           <li className="search-empty" role="presentation">
             Nothing matches “{text.trim()}”
           </li>

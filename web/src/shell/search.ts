@@ -61,9 +61,9 @@ export function isObjectName(name: string): boolean {
   return name.length <= 253 && /^[a-z0-9]([a-z0-9.:_-]*[a-z0-9])?$/.test(name);
 }
 
-/** The kinds looked up by name when a search names no kind (group, resource). */
+/** The kinds looked up by name when a search names no kind (group, resource); pods, usually
+ * the most numerous, are asked last. */
 export const COMMON_KINDS: [group: string, resource: string][] = [
-  ["", "pods"],
   ["apps", "deployments"],
   ["apps", "statefulsets"],
   ["apps", "daemonsets"],
@@ -76,6 +76,7 @@ export const COMMON_KINDS: [group: string, resource: string][] = [
   ["", "persistentvolumeclaims"],
   ["", "namespaces"],
   ["", "nodes"],
+  ["", "pods"],
 ];
 
 /** Names of the shown list that contain `query`, those starting with it first. */
