@@ -768,7 +768,8 @@ fn snapshot_complete(part: &str) -> Result<bool> {
     if part.ends_with(",\"complete\":false}") {
         return Ok(false);
     }
-    Err(format!("a snapshot part without its completeness: …{}", &part[part.len().saturating_sub(40)..]).into())
+    let tail: String = part.chars().rev().take(40).collect::<Vec<_>>().into_iter().rev().collect();
+    Err(format!("a snapshot part without its completeness: …{tail}").into())
 }
 
 #[derive(serde::Deserialize)]
