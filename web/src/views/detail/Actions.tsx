@@ -126,17 +126,20 @@ function savedText(outcome: Saved, settled: Settled, applied: string, unchanged:
   }
 }
 
+/** What an action's dialog gets: the object as shown, and where its outcome goes. */
+interface ActionDialogProps {
+  cluster: string;
+  object: KubeObject;
+  onClose(): void;
+  onDone(outcome: Saved, notice: Notice): void;
+}
+
 function ScaleDialog({
   cluster,
   object,
   onClose,
   onDone,
-}: {
-  cluster: string;
-  object: KubeObject;
-  onClose(): void;
-  onDone(outcome: Saved, notice: Notice): void;
-}) {
+}: ActionDialogProps) {
   // The base is the object as it was when the dialog opened: what the user decided from.
   const [base] = useState(object);
   const current = desiredReplicas(base);
@@ -195,12 +198,7 @@ function RestartDialog({
   object,
   onClose,
   onDone,
-}: {
-  cluster: string;
-  object: KubeObject;
-  onClose(): void;
-  onDone(outcome: Saved, notice: Notice): void;
-}) {
+}: ActionDialogProps) {
   const [base] = useState(object);
   const { flow, run, resolve } = useEditFlow(cluster, (outcome, settled) =>
     onDone(outcome, {

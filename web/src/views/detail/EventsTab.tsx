@@ -1,40 +1,19 @@
-import { useEffect, useState } from "react";
 import { getEvents } from "../../api/client";
 import type { KubeObject } from "../../api/types";
 import { ErrorMessage } from "../../components/ErrorMessage";
 import { eventRows, type EventRow } from "./events";
 import { When } from "./time";
-
-const REFRESH_MS = 10_000;
+import { usePolled } from "./usePolled";
 
 /** The Events tab: the cluster's events about the object, newest first; re-read when the
  * object changes and every 10 seconds while the tab is open. */
 export function EventsTab({ cluster, object }: { cluster: string; object: KubeObject }) {
   const { uid, namespace, resourceVersion } = object.metadata;
-  const [rows, setRows] = useState<EventRow[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
-
-  useEffect(() => {
-    if (!uid) return;
-    let current = true;
-    const load = () => {
-      if (document.visibilityState === "hidden") return;
-      getEvents(cluster, uid, namespace).then(
-        (list) => {
-          if (!current) return;
-          setRows(eventRows(list.items));
-          setError(null);
-        },
-        (e: unknown) => current && setError(e),
-      );
-    };
-    load();
-    const timer = setInterval(load, REFRESH_MS);
-    return () => {
-      current = false;
-      clearInterval(timer);
-    };
-  }, [cluster, uid, namespace, resourceVersion]);
+  const { data, error } = usePolled(
+    uid ? () => getEvents(cluster, uid, namespace).then((list) => eventRows(list.items)) : null,
+    `${cluster}/${uid}/${namespace}/${resourceVersion}`,
+  );
+  const rows: EventRow[] | null = data;
 
   return (
     <section className="card" aria-labelledby="events-heading">

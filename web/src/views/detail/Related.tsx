@@ -1,8 +1,7 @@
 // Objects related to the one shown, as `kubectl get` would print them (the server's Table),
-// each linked to its own page. Re-read when the object changes and every 10 seconds, since
-// pods come and go without the owner necessarily changing.
+// each linked to its own page. Re-read when the object changes and every 10 seconds
+// (usePolled), since pods come and go without the owner necessarily changing.
 
-import { useEffect, useState } from "react";
 import { Link } from "react-router";
 import { listTable, type ResourceType } from "../../api/client";
 import type { KubeObject, Table, TableRow } from "../../api/types";
@@ -12,8 +11,8 @@ import { listUrl, objectUrl } from "../../routes";
 import { typeOfKind, useCluster } from "../../shell/context";
 import { namespaceSearch } from "../../shell/namespaces";
 import type { RelatedQuery } from "./facts";
+import { usePolled } from "./usePolled";
 
-const REFRESH_MS = 10_000;
 // A Service may select thousands of pods: the page shows the first ones and links to the list.
 const SHOWN = 100;
 
@@ -22,41 +21,25 @@ export function RelatedList({ query, version }: { query: RelatedQuery; version: 
   const { cluster, kinds, namespaces } = useCluster();
   const search = namespaceSearch(namespaces);
   const served = typeOfKind(kinds, query.apiVersion, query.kind);
-  const [table, setTable] = useState<Table | null>(null);
-  const [error, setError] = useState<unknown>(null);
   const type: ResourceType | undefined = served
     ? { group: served.group, version: served.version, resource: served.resource }
     : undefined;
   const typeKey = type ? `${type.group}/${type.version}/${type.resource}` : "";
 
-  useEffect(() => {
-    if (!type) return;
-    let current = true;
-    const load = () => {
-      if (document.visibilityState === "hidden") return;
-      listTable(cluster, type, {
-        namespaces: query.namespace ? [query.namespace] : undefined,
-        labelSelector: query.labelSelector,
-        fieldSelector: query.fieldSelector,
-        // Owned objects are found among everything listed, so those lists cannot be cut short.
-        limit: query.ownerUid ? undefined : SHOWN,
-      }).then(
-        (answer) => {
-          if (!current) return;
-          setTable(answer);
-          setError(null);
-        },
-        (e: unknown) => current && setError(e),
-      );
-    };
-    load();
-    const timer = setInterval(load, REFRESH_MS);
-    return () => {
-      current = false;
-      clearInterval(timer);
-    };
+  const { data: table, error } = usePolled<Table>(
+    type
+      ? () =>
+          listTable(cluster, type, {
+            namespaces: query.namespace ? [query.namespace] : undefined,
+            labelSelector: query.labelSelector,
+            fieldSelector: query.fieldSelector,
+            // Owned objects are found among everything listed, so those lists cannot be cut short.
+            limit: query.ownerUid ? undefined : SHOWN,
+          })
+      : null,
     // `version` (the object's resourceVersion) re-reads the list when the object changes.
-  }, [cluster, typeKey, query.namespace, query.labelSelector, query.fieldSelector, version]);
+    [cluster, typeKey, query.namespace, query.labelSelector, query.fieldSelector, version].join("\u0000"),
+  );
 
   const headingId = `related-${query.title.replace(/\W+/g, "-").toLowerCase()}`;
   if (!type) {
