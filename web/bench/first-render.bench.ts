@@ -54,7 +54,7 @@ for (const pods of SIZES) {
         );
       }
     } finally {
-      stop();
+      await stop();
     }
   });
 }

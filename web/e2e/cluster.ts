@@ -3,7 +3,7 @@
 
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -59,8 +59,9 @@ function start(binary: string, args: string[], ready: string, log: string[]): Pr
 }
 
 /** A sandbox with three users (an administrator for Concord's own watches, alice and bob),
- * and `concord serve --auth token` over it. Answers what is running and how to stop it. */
-export async function startAll(binary: string): Promise<{ running: Running; stop(): void }> {
+ * and `concord serve --auth token` over it. Answers what is running and how to stop it (which
+ * also removes the cluster's data). */
+export async function startAll(binary: string): Promise<{ running: Running; stop(): Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), "concord-e2e-"));
   const tokens = join(dir, "tokens.csv");
   writeFileSync(
@@ -86,7 +87,19 @@ export async function startAll(binary: string): Promise<{ running: Running; stop
   writeFileSync(key, randomBytes(32));
   const logs: string[][] = [[], []];
   const children: ChildProcess[] = [];
-  const stop = () => children.forEach((child) => child.kill("SIGTERM"));
+  const stop = async () => {
+    await Promise.all(
+      children.map(
+        (child) =>
+          new Promise<void>((resolve) => {
+            if (child.exitCode !== null || child.signalCode !== null) return resolve();
+            child.once("exit", () => resolve());
+            child.kill("SIGTERM");
+          }),
+      ),
+    );
+    rmSync(dir, { recursive: true, force: true });
+  };
   try {
     children.push(
       await start(
@@ -117,7 +130,7 @@ export async function startAll(binary: string): Promise<{ running: Running; stop
       ),
     );
   } catch (error) {
-    stop();
+    await stop();
     throw error;
   }
   return { running: { concord: `http://localhost:${concordPort}`, sandbox, cluster: "sandbox" }, stop };

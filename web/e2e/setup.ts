@@ -30,7 +30,7 @@ export default async function setup() {
     );
     await seedPods("bulk", 10_000, running.sandbox);
   } catch (error) {
-    stop();
+    await stop();
     throw error;
   }
   return stop;
