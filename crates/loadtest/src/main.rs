@@ -320,14 +320,8 @@ async fn edit_latency(args: &Args) -> Result<()> {
             let url = format!("{}/{path}", sandbox.trim_end_matches('/'));
             let mut latencies = Vec::with_capacity(edits);
             for n in 0..warmup + edits {
-                let body = json!({"metadata": {"annotations": {"bench.concord.dev/direct": n.to_string()}}});
                 let began = Instant::now();
-                concord
-                    .http
-                    .patch(&url)
-                    .header("content-type", "application/merge-patch+json")
-                    .body(body.to_string())
-                    .send()
+                annotate(&concord.http, &url, "bench.concord.dev/direct", &n.to_string())
                     .await?
                     .error_for_status()?
                     .bytes()
@@ -705,17 +699,10 @@ async fn follow(args: &Args) -> Result<()> {
         let pods_namespace = namespace.as_deref().unwrap_or("default");
         let began = Instant::now();
         // A value no earlier run wrote, so that every patch changes the pod.
-        let run =
-            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_nanos();
+        let run = sandbox::unix_nanos();
         for index in 0..touch {
-            let body =
-                json!({"metadata": {"annotations": {"bench.concord.dev/touched": format!("{run}-{index}")}}});
-            concord
-                .http
-                .patch(format!("{sandbox}/api/v1/namespaces/{pods_namespace}/pods/bench-{index:06}"))
-                .header("content-type", "application/merge-patch+json")
-                .body(body.to_string())
-                .send()
+            let url = format!("{sandbox}/api/v1/namespaces/{pods_namespace}/pods/bench-{index:06}");
+            annotate(&concord.http, &url, "bench.concord.dev/touched", &format!("{run}-{index}"))
                 .await?
                 .error_for_status()?;
         }
@@ -828,6 +815,23 @@ fn model_cache(parts: Vec<String>, own_before: f64) -> Result<(usize, CacheModel
         ((own - own_before) * (1 << 20) as f64 - json as f64) / count.max(1) as f64
     );
     Ok((count, cache))
+}
+
+/// Sets one annotation of the object at `url` with a JSON merge patch (a change every API
+/// server accepts and every watcher sees); the answer, whatever its status.
+async fn annotate(
+    client: &reqwest::Client,
+    url: &str,
+    key: &str,
+    value: &str,
+) -> reqwest::Result<reqwest::Response> {
+    let body = json!({"metadata": {"annotations": {key: value}}});
+    client
+        .patch(url)
+        .header("content-type", "application/merge-patch+json")
+        .body(body.to_string())
+        .send()
+        .await
 }
 
 /// `p50 … p90 … p99 … max … ms` by nearest rank.

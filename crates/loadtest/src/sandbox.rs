@@ -36,14 +36,13 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use reqwest::header::{ACCEPT, CONTENT_TYPE};
+use reqwest::header::ACCEPT;
 use serde_json::{Value, json};
 
-use crate::{Args, Error, Result, proc_status_mib, summary};
+use crate::{Args, Error, Result, annotate, proc_status_mib, summary};
 
 /// The annotation `watch-latency` writes: nanoseconds since the Unix epoch at sending.
 const SENT_ANNOTATION: &str = "bench.concord.dev/sent-unix-nanos";
-const MERGE_PATCH: &str = "application/merge-patch+json";
 const TABLE: &str = "application/json;as=Table;g=meta.k8s.io;v=v1";
 
 fn pod_name(index: usize) -> String {
@@ -222,14 +221,10 @@ pub async fn patch(args: &Args) -> Result<()> {
                 let mut round = 0usize;
                 while Instant::now() < deadline {
                     let index = (c + round * clients) % pods.max(1);
-                    let body = json!({"metadata": {"annotations": {"bench.concord.dev/patched": format!("{c}-{round}")}}});
+                    let url = format!("{endpoint}/{}", pod_name(index));
                     let sent = Instant::now();
-                    let response = client
-                        .patch(format!("{endpoint}/{}", pod_name(index)))
-                        .header(CONTENT_TYPE, MERGE_PATCH)
-                        .body(body.to_string())
-                        .send()
-                        .await?;
+                    let response =
+                        annotate(&client, &url, "bench.concord.dev/patched", &format!("{c}-{round}")).await?;
                     let ok = response.status().is_success();
                     response.bytes().await?;
                     if ok {
@@ -260,7 +255,8 @@ pub async fn patch(args: &Args) -> Result<()> {
     Ok(())
 }
 
-fn unix_nanos() -> u128 {
+/// Nanoseconds since the Unix epoch, now: a value no earlier run wrote.
+pub fn unix_nanos() -> u128 {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos())
 }
 
@@ -324,17 +320,9 @@ pub async fn watch_latency(args: &Args) -> Result<()> {
     let began = Instant::now();
     let mut round_trips = Vec::with_capacity(writes);
     for k in 0..writes {
-        let body = json!({"metadata": {"annotations": {SENT_ANNOTATION: unix_nanos().to_string()}}});
+        let stamp = unix_nanos().to_string();
         let sent = Instant::now();
-        client
-            .patch(&target)
-            .header(CONTENT_TYPE, MERGE_PATCH)
-            .body(body.to_string())
-            .send()
-            .await?
-            .error_for_status()?
-            .bytes()
-            .await?;
+        annotate(&client, &target, SENT_ANNOTATION, &stamp).await?.error_for_status()?.bytes().await?;
         round_trips.push(sent.elapsed());
         tokio::time::sleep_until(tokio::time::Instant::from_std(began + pace * (k as u32 + 1))).await;
     }
