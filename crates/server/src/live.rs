@@ -166,7 +166,7 @@ pub struct Hub {
 struct Shared {
     state: Mutex<State>,
     /// How the objects print as Table rows; set before the first list completes.
-    printer: OnceLock<RowPrinter>,
+    printer: OnceLock<Arc<RowPrinter>>,
     changes: broadcast::Sender<Arc<Change>>,
     ready: watch::Receiver<Option<Result<(), String>>>,
     followers: AtomicUsize,
@@ -285,7 +285,7 @@ impl Shared {
                 return;
             }
         };
-        let _ = self.printer.set(RowPrinter::resolve(&client, &resource, &api_resource.kind).await);
+        let _ = self.printer.set(Arc::new(RowPrinter::resolve(&client, &resource, &api_resource.kind).await));
         let api: Api<DynamicObject> = Api::all_with(client, &api_resource);
         let mut events = watcher::watcher(api, watcher::Config::default()).default_backoff().boxed();
         let mut relisting: Option<HashMap<Key, Arc<Cached>>> = None;
@@ -368,8 +368,8 @@ async fn kind_of(client: &kube::Client, resource: &ResourceType) -> Result<ApiRe
 
 impl Follower {
     /// How the followed objects print as Table rows.
-    pub fn printer(&self) -> Option<&RowPrinter> {
-        self.shared.printer.get()
+    pub fn printer(&self) -> Option<Arc<RowPrinter>> {
+        self.shared.printer.get().cloned()
     }
 
     /// The next update; `None` when the shared watch has ended.

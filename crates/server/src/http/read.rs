@@ -36,7 +36,7 @@ impl TypePath {
 }
 
 /// The query of a list or a watch.
-#[derive(Deserialize, Default)]
+#[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub(super) struct ListParams {
     /// Comma-separated namespaces; all when absent.
@@ -50,23 +50,23 @@ pub(super) struct ListParams {
     view: Option<String>,
 }
 
-impl ListParams {
-    fn namespaces(&self) -> Vec<String> {
-        self.namespace
-            .iter()
-            .flat_map(|n| n.split(','))
-            .map(str::trim)
-            .filter(|n| !n.is_empty())
-            .map(str::to_owned)
-            .collect()
-    }
+/// The namespaces of a `namespace=a,b` query; all (none named) when absent.
+fn namespaces(query: Option<&str>) -> Vec<String> {
+    query
+        .into_iter()
+        .flat_map(|n| n.split(','))
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
 
-    fn table(&self) -> Result<bool, Failure> {
-        match self.view.as_deref() {
-            None | Some("object") => Ok(false),
-            Some("table") => Ok(true),
-            Some(other) => Err(Failure::invalid(format!("view={other}: use table or object"))),
-        }
+/// Whether a `view=` query asks for Table rows (`table`) or objects (`object`, or absent).
+fn table_view(view: Option<&str>) -> Result<bool, Failure> {
+    match view {
+        None | Some("object") => Ok(false),
+        Some("table") => Ok(true),
+        Some(other) => Err(Failure::invalid(format!("view={other}: use table or object"))),
     }
 }
 
@@ -104,12 +104,12 @@ pub(super) async fn list(
     Query(params): Query<ListParams>,
 ) -> Result<Response, Failure> {
     let query = ListQuery {
-        namespaces: params.namespaces(),
+        namespaces: namespaces(params.namespace.as_deref()),
         label_selector: params.label_selector.clone(),
         field_selector: params.field_selector.clone(),
         limit: params.limit,
         continue_token: params.continue_token.clone(),
-        table: params.table()?,
+        table: table_view(params.view.as_deref())?,
     };
     let acting = server.acting(&caller, Some(&path.cluster)).await?;
     Ok(listing(acting.cluster.list(&path.resource_type(), &query).await?))
@@ -131,7 +131,7 @@ pub(super) async fn object(
     Query(params): Query<ObjectParams>,
 ) -> Result<Response, Failure> {
     let path = TypePath { cluster, group, version, resource };
-    let table = ListParams { view: params.view, ..ListParams::default() }.table()?;
+    let table = table_view(params.view.as_deref())?;
     let acting = server.acting(&caller, Some(&path.cluster)).await?;
     let namespace = params.namespace.as_deref().filter(|n| !n.is_empty());
     Ok(listing(acting.cluster.get_object(&path.resource_type(), namespace, &name, table).await?))
@@ -169,7 +169,7 @@ pub(super) async fn logs(
 }
 
 /// The query of a watch.
-#[derive(Deserialize, Default)]
+#[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub(super) struct WatchParams {
     /// Comma-separated namespaces; all when absent.
@@ -194,13 +194,12 @@ pub(super) async fn watch(
     Path(path): Path<TypePath>,
     Query(params): Query<WatchParams>,
 ) -> Result<Response, Failure> {
-    let table = ListParams { view: params.view.clone(), ..ListParams::default() }.table()?;
+    let table = table_view(params.view.as_deref())?;
     let resource = path.resource_type();
     let selector = LabelSelector::parse(params.label_selector.as_deref().unwrap_or_default())
         .map_err(|e| Failure::invalid(format!("labelSelector: {e}")))?;
-    let namespaces = ListParams { namespace: params.namespace.clone(), ..ListParams::default() }.namespaces();
     let name = params.name.clone().filter(|n| !n.is_empty());
-    let filter = Filter { namespaces, selector, name };
+    let filter = Filter { namespaces: namespaces(params.namespace.as_deref()), selector, name };
     let questions = filter.access(&resource);
     if !server.may(&caller, &path.cluster, &questions).await? {
         let acting = server.acting(&caller, Some(&path.cluster)).await?;
@@ -219,6 +218,8 @@ pub(super) async fn watch(
     let mut follower = server.live.follow(name, &own.cluster, &resource, filter, patience).await?;
     let (chunks, receiver) = tokio::sync::mpsc::channel::<Bytes>(8);
     let cluster = name.to_owned();
+    // Set before the first list completes, which `follow` waited for.
+    let printer = if table { follower.printer() } else { None };
     tokio::spawn(async move {
         let mut recheck = tokio::time::interval(server.recheck());
         recheck.tick().await;
@@ -228,12 +229,10 @@ pub(super) async fn watch(
             let ended = tokio::select! {
                 update = follower.next() => match update {
                     Some(Update::Snapshot(objects)) => {
-                        let printer = if table { follower.printer() } else { None };
-                        send_snapshot(&chunks, &objects, printer).await.map(|()| false)
+                        send_snapshot(&chunks, &objects, printer.as_deref()).await.map(|()| false)
                     }
                     Some(Update::Change { kind, object }) => {
-                        let printer = if table { follower.printer() } else { None };
-                        let event = match printer {
+                        let event = match &printer {
                             Some(printer) => format!(
                                 "event: change\nid: {}\ndata: {{\"type\":\"{kind}\",\"row\":{}}}\n\n",
                                 object.resource_version(),
