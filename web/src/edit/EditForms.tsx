@@ -8,7 +8,7 @@ import type { ServedKind } from "../api/types";
 import type { KubeObject } from "../api/types";
 import { appendField, deleteField, editText, setField } from "./draft";
 import { isMap } from "./paths";
-import { keyProblem, labelValueProblem } from "./validate";
+import { keyProblem, labelValueProblem, replicasProblem } from "./validate";
 
 type Path = (string | number)[];
 
@@ -187,8 +187,7 @@ function ReplicasSection({ replicas, change }: { replicas: unknown; change: Chan
   // The field's own text, so it can be empty or half-typed while the draft keeps a valid number.
   const [typed, setTyped] = useState(current);
   useEffect(() => setTyped(current), [current]);
-  const problem =
-    typed === "" ? undefined : /^\d+$/.test(typed) && Number(typed) <= 2147483647 ? undefined : "A whole number, 0 or more.";
+  const problem = typed === "" ? undefined : replicasProblem(typed);
   return (
     // Not a named region: "Replicas" names the input alone, so finding it by label is unambiguous.
     <section className="form-section">

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { keyProblem, labelValueProblem, metadataProblems } from "./validate";
+import { keyProblem, labelValueProblem, metadataProblems, replicasProblem } from "./validate";
 
 describe("label validation", () => {
   it("accepts what Kubernetes accepts", () => {
@@ -21,5 +21,17 @@ describe("label validation", () => {
       'label key "bad key": The name must consist of letters, digits, "-", "_" or ".", and start and end with a letter or digit.',
       'label "n": the value must be a string (quote it).',
     ]);
+  });
+});
+
+describe("replica counts", () => {
+  it("accepts whole numbers an int32 holds", () => {
+    for (const text of ["0", "3", "2147483647"]) expect(replicasProblem(text)).toBeUndefined();
+  });
+
+  it("refuses anything else", () => {
+    for (const text of ["", "-1", "1.5", "1e3", " 3", "2147483648", "three"]) {
+      expect(replicasProblem(text)).toBe("A whole number, 0 or more.");
+    }
   });
 });

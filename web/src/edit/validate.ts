@@ -59,3 +59,9 @@ export function metadataProblems(metadata: { labels?: unknown; annotations?: unk
   check(metadata.annotations, "annotation");
   return problems;
 }
+
+/** Why `text` is not a replica count (a whole number from 0 to 2^31 - 1, as `int32`
+ * replicas fields take), or undefined when it is one. */
+export function replicasProblem(text: string): string | undefined {
+  return /^\d+$/.test(text) && Number(text) <= 2147483647 ? undefined : "A whole number, 0 or more.";
+}

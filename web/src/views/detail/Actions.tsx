@@ -10,6 +10,7 @@ import type { Conflict, EditOutcome, KubeObject, ServedKind } from "../../api/ty
 import { ErrorMessage } from "../../components/ErrorMessage";
 import { lastChange } from "../../edit/changes";
 import { relativeTime } from "../../edit/RelativeTime";
+import { replicasProblem } from "../../edit/validate";
 import { listUrl, objectUrl } from "../../routes";
 import { useCluster } from "../../shell/context";
 import { namespaceSearch } from "../../shell/namespaces";
@@ -151,11 +152,11 @@ function ScaleDialog({
       tone: "ok",
     });
   });
+  const problem = replicasProblem(value);
   const replicas = Number(value);
-  const valid = value.trim() !== "" && Number.isInteger(replicas) && replicas >= 0;
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (valid) void run(base, withReplicas(base, replicas));
+    if (!problem) void run(base, withReplicas(base, replicas));
   };
   const saving = flow.phase === "saving";
   return (
@@ -174,17 +175,17 @@ function ScaleDialog({
             inputMode="numeric"
             value={value}
             autoFocus
-            aria-invalid={!valid}
+            aria-invalid={problem !== undefined}
             onChange={(event) => setValue(event.target.value)}
           />
         </label>
-        {!valid && <p className="field-error">A whole number, 0 or more.</p>}
+        {problem && <p className="field-error">{problem}</p>}
         <FlowView flow={flow} resolve={resolve} />
         <div className="dialog-actions">
           <button type="button" onClick={onClose}>
             Cancel
           </button>
-          <button type="submit" className="primary" disabled={!valid || saving || flow.phase === "conflict"}>
+          <button type="submit" className="primary" disabled={problem !== undefined || saving || flow.phase === "conflict"}>
             {saving ? "Scaling…" : "Scale"}
           </button>
         </div>
